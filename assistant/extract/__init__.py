@@ -1,0 +1,161 @@
+"""Extraction: RawDocument → Document with typed tables, paragraphs (with section path) and figures.
+
+Family parsers are registered in ``PARSERS`` by table kind; each takes the raw table and returns a
+typed :class:`~assistant.documents.Table`. Unknown families fall back to the generic parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..documents import Document, Paragraph, Table
+from ..readers.raw import RawDocument, RawLine, RawTable
+from .classify import classify_table
+from .generic import parse_generic
+
+Parser = Callable[..., Table]
+PARSERS: dict[str, Parser] = {}
+
+
+def register(*kinds: str):
+    def deco(fn: Parser) -> Parser:
+        for k in kinds:
+            PARSERS[k] = fn
+        return fn
+
+    return deco
+
+
+def _load_family_parsers() -> None:
+    # imported for their @register side effects
+    from . import final_accounts, performance  # noqa: F401
+
+
+_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[、.．](?!\d))")
+
+
+def heading_level(text: str) -> int | None:
+    """Return 1–4 for a section heading line (第X部分 / 一、 / （一） / 1.), None for body text."""
+    s = text.strip()
+    if len(s) > 60 or s.endswith(("。", "；", ";")):
+        return None
+    m = _HEADING.match(s)
+    if not m:
+        return None
+    tok = m.group(1)
+    if tok.startswith("第"):
+        return 1
+    if tok.endswith("、") and not tok[0].isdigit():
+        return 2
+    if tok.startswith(("（", "(")):
+        return 3
+    return 4
+
+
+def document_id(name: str, sha256: str) -> str:
+    return sha256[:12]
+
+
+def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
+    """Merge wrapped lines into paragraphs and attach the heading path to each."""
+    paras: list[Paragraph] = []
+    path: dict[int, str] = {}
+    buf: list[RawLine] = []
+
+    def flush() -> None:
+        if not buf:
+            return
+        text = "".join(b.text for b in buf)
+        sec = " / ".join(path[k] for k in sorted(path))
+        paras.append(Paragraph(text=text, page=buf[0].page, line=buf[0].line, section=sec, bbox=buf[0].bbox))
+        buf.clear()
+
+    for it in raw.items:
+        if isinstance(it, RawTable):
+            flush()
+            continue
+        lvl = heading_level(it.text)
+        if lvl is not None:
+            flush()
+            for k in [k for k in path if k >= lvl]:
+                del path[k]
+            path[lvl] = it.text.strip()
+            paras.append(Paragraph(text=it.text.strip(), page=it.page, line=it.line,
+                                   section=" / ".join(path[k] for k in sorted(path)), bbox=it.bbox))
+            continue
+        buf.append(it)
+        # a line ending a sentence ends the paragraph; PDF lines wrap mid-sentence
+        if raw.source_format == "text" or it.text.rstrip().endswith(("。", "：", ":", "；")):
+            flush()
+    flush()
+    return paras
+
+
+def detect_doc_type(doc: Document, head_text: str) -> str:
+    kinds = {t.kind for t in doc.tables}
+    finals = {k for k in kinds if k.startswith("final_")}
+    if "部门决算" in head_text[:400] or len(finals) >= 3:
+        return "final_accounts"
+    if re.search(r"评价结果.{0,12}公开|评价工作情况公开表", head_text[:600]) or (
+        "results_list" in kinds and len(doc.tables) <= 2):
+        return "results_list"
+    if re.search(r"自评(总)?报告", head_text[:600]):
+        return "self_eval_report"
+    if re.search(r"评价报告|绩效评价", head_text[:600]):
+        return "evaluation_report"
+    return "other"
+
+
+def detect_year(text: str) -> int | None:
+    m = re.search(r"(20\d{2})\s*年\s*度?", text)
+    return int(m.group(1)) if m else None
+
+
+def detect_department(text: str, doc_type: str) -> str:
+    m = re.search(r"部门[:：]\s*(\S+)", text)
+    if m:
+        return m.group(1)
+    m = re.search(r"^(.*?)\s*(20\d{2})\s*年\s*度?", text.strip())
+    if m and m.group(1):
+        return re.sub(r"\s+", "", m.group(1))
+    return ""
+
+
+def extract_document(raw: RawDocument) -> Document:
+    """Given a RawDocument, return the typed Document (tables, paragraphs, narrative figures)."""
+    _load_family_parsers()
+    from .narrative import extract_figures
+
+    doc_id = document_id(raw.name, raw.sha256)
+    doc = Document(id=doc_id, name=raw.name, path=raw.path, sha256=raw.sha256, source_format=raw.source_format,
+                   page_count=raw.page_count, pages_without_text=list(raw.pages_without_text),
+                   ocr_pages=list(raw.ocr_pages), warnings=list(raw.warnings))
+    n = 0
+    for it in raw.items:
+        if not isinstance(it, RawTable) or not it.rows:
+            continue
+        n += 1
+        kind, title = classify_table(it)
+        table_id = f"T{n}"
+        parser = PARSERS.get(kind)
+        table: Table | None = None
+        if parser is not None:
+            try:
+                table = parser(it, doc_id=doc_id, table_id=table_id, kind=kind, title=title)
+            except Exception as exc:  # keep the document; report the table
+                doc.warnings.append(f"表{table_id}（{title or kind}）按“{kind}”解析失败：{exc}；已按通用表格读取。")
+                table = None
+        if table is None:
+            table = parse_generic(it, doc_id=doc_id, table_id=table_id, kind=kind if parser is None else "generic",
+                                  title=title)
+        doc.tables.append(table)
+    doc.paragraphs = build_paragraphs(raw)
+    head = "".join(p.text for p in doc.paragraphs[:12])
+    doc.title = next((p.text for p in doc.paragraphs[:6] if len(p.text) >= 6 and not p.text.startswith("目")), "")
+    doc.doc_type = detect_doc_type(doc, head)
+    doc.year = detect_year(doc.title) or detect_year(head)
+    doc.department = detect_department(doc.title or head, doc.doc_type)
+    doc.figures = extract_figures(doc)
+    return doc
