@@ -58,11 +58,24 @@ def document_id(name: str, sha256: str) -> str:
     return sha256[:12]
 
 
+def _page_right_edges(raw: RawDocument) -> dict[int | None, float]:
+    edges: dict[int | None, float] = {}
+    for it in raw.items:
+        if isinstance(it, RawLine) and it.bbox is not None:
+            edges[it.page] = max(edges.get(it.page, 0.0), it.bbox[2])
+    return edges
+
+
 def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
-    """Merge wrapped lines into paragraphs and attach the heading path to each."""
+    """Merge wrapped lines into paragraphs and attach the heading path to each.
+
+    Text exports carry one paragraph per line. PDF lines wrap: a line reaching the right margin
+    continues in the next line; a shorter line ends its paragraph; a full-width line is never a heading.
+    """
     paras: list[Paragraph] = []
     path: dict[int, str] = {}
     buf: list[RawLine] = []
+    right = _page_right_edges(raw)
 
     def flush() -> None:
         if not buf:
@@ -76,7 +89,9 @@ def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
         if isinstance(it, RawTable):
             flush()
             continue
-        lvl = heading_level(it.text)
+        full = (raw.source_format == "pdf" and it.bbox is not None
+                and it.bbox[2] >= right.get(it.page, 0.0) - 16)
+        lvl = None if (full or buf) else heading_level(it.text)
         if lvl is not None:
             flush()
             for k in [k for k in path if k >= lvl]:
@@ -86,8 +101,7 @@ def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
                                    section=" / ".join(path[k] for k in sorted(path)), bbox=it.bbox))
             continue
         buf.append(it)
-        # a line ending a sentence ends the paragraph; PDF lines wrap mid-sentence
-        if raw.source_format == "text" or it.text.rstrip().endswith(("。", "：", ":", "；")):
+        if raw.source_format != "pdf" or not full:
             flush()
     flush()
     return paras
@@ -111,6 +125,14 @@ def detect_doc_type(doc: Document, head_text: str) -> str:
 def detect_year(text: str) -> int | None:
     m = re.search(r"(20\d{2})\s*年\s*度?", text)
     return int(m.group(1)) if m else None
+
+
+def _standalone_year(paras: list[Paragraph]) -> int | None:
+    for p in paras:
+        m = re.fullmatch(r"\s*(20\d{2})\s*", p.text)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def detect_department(text: str, doc_type: str) -> str:
@@ -155,7 +177,7 @@ def extract_document(raw: RawDocument) -> Document:
     head = "".join(p.text for p in doc.paragraphs[:12])
     doc.title = next((p.text for p in doc.paragraphs[:6] if len(p.text) >= 6 and not p.text.startswith("目")), "")
     doc.doc_type = detect_doc_type(doc, head)
-    doc.year = detect_year(doc.title) or detect_year(head)
+    doc.year = detect_year(doc.title) or detect_year(head) or _standalone_year(doc.paragraphs[:12])
     doc.department = detect_department(doc.title or head, doc.doc_type)
     doc.figures = extract_figures(doc)
     return doc

@@ -67,7 +67,7 @@ def _lines_outside(page, bboxes, page_no: int) -> list[RawLine]:
         return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in bboxes)
 
     out = []
-    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+    for ln in page.extract_text_lines(layout=False, strip=True, return_chars=False, y_tolerance=5):
         if not ln["text"].strip() or inside(ln):
             continue
         out.append(RawLine(text=ln["text"].strip(), page=page_no,

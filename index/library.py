@@ -1,0 +1,588 @@
+"""The persistent library: documents, typed tables, figures, findings and chunks.
+
+* SQLite (``library.sqlite3`` in the data dir) is the source of truth. A document is written in one
+  transaction (document, tables, cells with provenance, figures, findings, chunks); a crash
+  mid-ingest leaves no half document.
+* Chroma holds the chunk embeddings (``PersistentClient`` in the data dir, or ``HttpClient`` when
+  ``chroma_mode=http``); BM25 (jieba + bm25s) is persisted in the data dir. Both are derived: after
+  every change, and when the library is opened, they are reconciled with SQLite (extra chunks
+  deleted, missing chunks added, BM25 rebuilt when its generation differs). Retrieval only returns
+  chunks that SQLite knows, so a half-written vector index is never visible.
+* Idempotent by content: a file whose sha256 is already in the library is skipped. A file with the
+  same name but new content replaces the old document.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.documents import Document
+from assistant.settings import Settings
+
+from .chunking import Chunk, chunk_document, table_project
+from .serialize import document_from_dict
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = (".pdf", ".txt", ".md")
+Progress = Callable[[int, int, str], None]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, name TEXT NOT NULL, path TEXT, doc_type TEXT,
+    title TEXT, year INTEGER, department TEXT, pages INTEGER, n_tables INTEGER, n_figures INTEGER,
+    summary_json TEXT, doc_blob BLOB, not_checked_json TEXT, checks_available INTEGER, ingested_at REAL);
+CREATE TABLE IF NOT EXISTS tables (
+    doc_id TEXT, table_id TEXT, kind TEXT, title TEXT, unit TEXT, page INTEGER, line INTEGER,
+    project TEXT, meta_json TEXT, columns_json TEXT, PRIMARY KEY (doc_id, table_id));
+CREATE TABLE IF NOT EXISTS cells (
+    doc_id TEXT, table_id TEXT, row_idx INTEGER, row_label TEXT, row_role TEXT, row_code TEXT, side TEXT,
+    col TEXT, text TEXT, value TEXT, unit TEXT, kind TEXT, page INTEGER, line INTEGER, bbox TEXT);
+CREATE INDEX IF NOT EXISTS cells_doc ON cells(doc_id, table_id);
+CREATE TABLE IF NOT EXISTS figures (
+    doc_id TEXT, idx INTEGER, subject TEXT, value TEXT, unit TEXT, kind TEXT, relation TEXT,
+    sentence TEXT, page INTEGER, line INTEGER, section TEXT);
+CREATE TABLE IF NOT EXISTS findings (
+    doc_id TEXT, idx INTEGER, rule TEXT, severity TEXT, message TEXT, json TEXT);
+CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, doc_id TEXT, idx INTEGER, text TEXT, meta_json TEXT);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+"""
+
+
+@dataclass
+class IngestResult:
+    path: str
+    status: str  # added | replaced | unchanged | error
+    document: str = ""
+    doc_id: str = ""
+    message: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("path", "status", "document", "doc_id", "message", "seconds")}
+
+
+@dataclass
+class Prepared:
+    """A document read, checked and chunked outside the write transaction."""
+
+    doc: Document
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    not_checked: list[Any] = field(default_factory=list)
+    checks_available: bool = False
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories expanded to their supported files (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED))
+        else:
+            out.append(p)
+    return out
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    return str(obj)
+
+
+def run_document_checks(doc: Document, settings: Settings | None = None) -> tuple[list[dict], list[Any], bool]:
+    """Return (findings, not_checked, available) from ``assistant.checks.run_checks`` when it exists."""
+    try:
+        from assistant.checks import run_checks  # type: ignore[attr-defined]
+    except Exception:
+        return [], [], False
+    try:
+        try:
+            report = run_checks(doc, settings) if settings is not None else run_checks(doc)
+        except TypeError:
+            report = run_checks(doc)
+    except Exception as exc:  # a failing rule must not lose the document
+        log.warning("文档“%s”复核失败：%s", doc.name, exc)
+        return [], [{"rule": "*", "reason": f"复核引擎出错：{exc}"}], True
+    if isinstance(report, dict):
+        findings, not_checked = report.get("findings", []), report.get("not_checked", [])
+    else:
+        findings, not_checked = getattr(report, "findings", []), getattr(report, "not_checked", [])
+    return [_plain(f) for f in findings], [_plain(n) for n in not_checked], True
+
+
+def prepare(path: str, settings: Settings) -> Prepared:
+    """Read, extract, check and chunk one file (runs in a worker process when workers > 1)."""
+    from assistant.pipeline import load_document
+
+    doc = load_document(path, settings)
+    findings, not_checked, avail = run_document_checks(doc, settings)
+    return Prepared(doc=doc, findings=findings, not_checked=not_checked, checks_available=avail,
+                    chunks=chunk_document(doc))
+
+
+def _prepare_worker(args: tuple[str, Settings]) -> Prepared | str:
+    try:
+        return prepare(*args)
+    except Exception as exc:
+        return f"{type(exc).__name__}:{exc}"
+
+
+class Library:
+    """A persistent library in ``settings.data_dir``. Thread-safe for one process."""
+
+    def __init__(self, settings: Settings | None = None, *, dense: bool = True) -> None:
+        self.settings = settings or Settings.from_env()
+        self.dir = Path(self.settings.data_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.dir / "library.sqlite3"), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+        self._docs_cache: dict[str, Document] = {}
+        self._chunk_cache: tuple[int, dict[str, tuple[str, dict[str, Any]]]] | None = None
+        self._dense_enabled = dense
+        self._embedder = None
+        self._embedder_loaded = False
+        self._chroma = None
+        self._collection = None
+        self._chroma_error = ""
+        self._bm25 = None
+
+    # ----------------------------------------------------------------- basics
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self) -> None:
+        self._db.execute("INSERT INTO meta(key, value) VALUES('generation', ?) ON CONFLICT(key) DO UPDATE SET "
+                         "value=CAST(value AS INTEGER)+1", ("1",))
+
+    # ----------------------------------------------------------------- ingest
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
+               workers: int | None = None) -> list[IngestResult]:
+        """Add files (or directories) to the library; returns one result per file. Idempotent."""
+        files = expand_paths(paths)
+        total = len(files)
+        results: list[IngestResult] = []
+        todo: list[tuple[Path, str]] = []
+        for i, f in enumerate(files):
+            if not f.exists() or not f.is_file():
+                results.append(IngestResult(str(f), "error", f.name, message=f"文件不存在：{f.name}"))
+                continue
+            if f.suffix.lower() not in SUPPORTED:
+                results.append(IngestResult(str(f), "error", f.name, message=f"不支持的文件类型：{f.suffix}"))
+                continue
+            sha = file_sha256(f)
+            row = self._db.execute("SELECT id FROM documents WHERE sha256=?", (sha,)).fetchone()
+            if row:
+                results.append(IngestResult(str(f), "unchanged", f.name, row[0], "内容未变化，已跳过。"))
+                if progress:
+                    progress(len(results), total, f"{f.name}：已在资料库中，跳过")
+                continue
+            todo.append((f, sha))
+        nworkers = max(1, int(workers or 1))
+        prepared: Iterable[tuple[Path, Prepared | str, float]]
+        if nworkers > 1 and len(todo) > 1:
+            pool = ProcessPoolExecutor(max_workers=min(nworkers, len(todo)))
+            t0 = time.perf_counter()
+            futs = [(f, pool.submit(_prepare_worker, (str(f), self.settings))) for f, _ in todo]
+            prepared = ((f, fut.result(), time.perf_counter() - t0) for f, fut in futs)
+        else:
+            pool = None
+
+            def _serial():
+                for f, _ in todo:
+                    t = time.perf_counter()
+                    yield f, _prepare_worker((str(f), self.settings)), time.perf_counter() - t
+
+            prepared = _serial()
+        changed = False
+        try:
+            for f, prep, secs in prepared:
+                if isinstance(prep, str):
+                    kind, _, msg = prep.partition(":")
+                    results.append(IngestResult(str(f), "error", f.name, message=f"无法读取：{msg}", seconds=secs))
+                    if progress:
+                        progress(len(results), total, f"{f.name}：读取失败（{msg}）")
+                    continue
+                res = self.add_prepared(prep, path=str(f), sync=False)
+                res.seconds = round(secs, 3)
+                changed = changed or res.status in ("added", "replaced")
+                results.append(res)
+                if progress:
+                    progress(len(results), total, f"{f.name}：{_STATUS_CN.get(res.status, res.status)}")
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        if changed:
+            if progress:
+                progress(total, total, "正在更新检索索引……")
+            self.sync_indexes()
+        return results
+
+    def add_document(self, doc: Document, *, run_checks: bool = True) -> IngestResult:
+        """Add an already extracted Document (used by tests and the UI)."""
+        findings, not_checked, avail = run_document_checks(doc, self.settings) if run_checks else ([], [], False)
+        prep = Prepared(doc=doc, findings=findings, not_checked=not_checked, checks_available=avail,
+                        chunks=chunk_document(doc))
+        return self.add_prepared(prep, path=doc.path)
+
+    def add_prepared(self, prep: Prepared, path: str = "", sync: bool = True) -> IngestResult:
+        doc = prep.doc
+        with self._lock:
+            if self._db.execute("SELECT 1 FROM documents WHERE sha256=?", (doc.sha256,)).fetchone():
+                return IngestResult(path, "unchanged", doc.name, doc.id, "内容未变化，已跳过。")
+            old = [r[0] for r in self._db.execute("SELECT id FROM documents WHERE name=?", (doc.name,))]
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for oid in old:
+                    self._delete_rows(oid)
+                self._insert(prep)
+                self._bump()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._docs_cache.clear()
+            self._chunk_cache = None
+        if sync:
+            self.sync_indexes()
+        status = "replaced" if old else "added"
+        msg = f"已替换旧版本（{len(old)}份）。" if old else f"已加入：{len(doc.tables)}张表，{len(prep.chunks)}个检索片段。"
+        return IngestResult(path, status, doc.name, doc.id, msg)
+
+    def _insert(self, prep: Prepared) -> None:
+        doc = prep.doc
+        db = self._db
+        blob = gzip.compress(json.dumps(doc.to_dict(), ensure_ascii=False, default=str).encode("utf-8"))
+        db.execute(
+            "INSERT INTO documents(id, sha256, name, path, doc_type, title, year, department, pages, n_tables,"
+            " n_figures, summary_json, doc_blob, not_checked_json, checks_available, ingested_at)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, doc.sha256, doc.name, doc.path, doc.doc_type, doc.title, doc.year, doc.department,
+             doc.page_count, len(doc.tables), len(doc.figures), json.dumps(doc.summary(), ensure_ascii=False),
+             blob, json.dumps(prep.not_checked, ensure_ascii=False, default=str), int(prep.checks_available),
+             time.time()))
+        for t in doc.tables:
+            db.execute("INSERT INTO tables VALUES(?,?,?,?,?,?,?,?,?,?)",
+                       (doc.id, t.id, t.kind, t.title, t.unit, t.page, t.line, table_project(t),
+                        json.dumps(t.meta, ensure_ascii=False), json.dumps(t.columns, ensure_ascii=False)))
+            rows = []
+            for ri, r in enumerate(t.rows):
+                for col, c in r.cells.items():
+                    s = c.source
+                    rows.append((doc.id, t.id, ri, r.label, r.role, r.code, r.side, col, c.text,
+                                 None if c.value is None else str(c.value), c.unit, c.kind, s.page, s.line,
+                                 json.dumps(list(s.bbox)) if s.bbox else None))
+            db.executemany("INSERT INTO cells VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany("INSERT INTO figures VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                       [(doc.id, i, f.subject, str(f.value), f.unit, f.kind, f.relation, f.sentence, f.source.page,
+                         f.source.line, f.section) for i, f in enumerate(doc.figures)])
+        db.executemany("INSERT INTO findings VALUES(?,?,?,?,?,?)",
+                       [(doc.id, i, str(f.get("rule", "")), str(f.get("severity", "")), str(f.get("message", "")),
+                         json.dumps(f, ensure_ascii=False, default=str)) for i, f in enumerate(prep.findings)])
+        db.executemany("INSERT INTO chunks VALUES(?,?,?,?,?)",
+                       [(c.id, doc.id, i, c.text, json.dumps(c.meta, ensure_ascii=False))
+                        for i, c in enumerate(prep.chunks)])
+
+    def _delete_rows(self, doc_id: str) -> None:
+        for tbl in ("tables", "cells", "figures", "findings", "chunks"):
+            self._db.execute(f"DELETE FROM {tbl} WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+
+    def resolve_id(self, ref: str) -> str | None:
+        """Return the id of the document named or identified by ``ref`` (id, id prefix, name or sha256)."""
+        ref = str(ref).strip()
+        for sql in ("SELECT id FROM documents WHERE id=?", "SELECT id FROM documents WHERE name=?",
+                    "SELECT id FROM documents WHERE sha256=?", "SELECT id FROM documents WHERE path=?"):
+            row = self._db.execute(sql, (ref,)).fetchone()
+            if row:
+                return row[0]
+        rows = self._db.execute("SELECT id FROM documents WHERE id LIKE ? OR name LIKE ?",
+                                (ref + "%", "%" + ref + "%")).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def remove(self, ref: str) -> bool:
+        """Remove a document (by id, name or sha256). Returns False when it is not in the library."""
+        with self._lock:
+            doc_id = self.resolve_id(ref)
+            if not doc_id:
+                return False
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._delete_rows(doc_id)
+                self._bump()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._docs_cache.clear()
+            self._chunk_cache = None
+        self.sync_indexes()
+        return True
+
+    def replace(self, ref: str, path: str | Path) -> list[IngestResult]:
+        """Replace document ``ref`` by the file at ``path`` (removed first, then ingested)."""
+        self.remove(ref)
+        return self.ingest([path])
+
+    # ----------------------------------------------------------------- reads
+    def documents(self) -> list[dict[str, Any]]:
+        """Summaries for the library view: type, year, department, pages, tables, findings by severity."""
+        out = []
+        for row in self._db.execute(
+                "SELECT id, name, doc_type, title, year, department, pages, n_tables, n_figures, summary_json,"
+                " not_checked_json, checks_available, sha256, ingested_at FROM documents ORDER BY ingested_at, name"):
+            (doc_id, name, doc_type, title, year, dept, pages, n_tables, n_figures, summary_json, nc_json,
+             avail, sha, ts) = row
+            sev: dict[str, int] = {"error": 0, "warning": 0, "info": 0}
+            for s, n in self._db.execute("SELECT severity, COUNT(*) FROM findings WHERE doc_id=? GROUP BY severity",
+                                         (doc_id,)):
+                sev[s] = n
+            summary = json.loads(summary_json or "{}")
+            out.append({
+                "id": doc_id, "name": name, "type": doc_type, "type_name": summary.get("type_name", doc_type),
+                "title": title, "year": year, "department": dept, "pages": pages, "tables": n_tables,
+                "table_kinds": summary.get("table_kinds", {}), "figures": n_figures, "findings": sev,
+                "not_checked": len(json.loads(nc_json or "[]")), "checked": bool(avail), "sha256": sha,
+                "ingested_at": ts,
+            })
+        return out
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY ingested_at, name")]
+
+    def get_document(self, ref: str) -> Document | None:
+        doc_id = self.resolve_id(ref)
+        if not doc_id:
+            return None
+        with self._lock:
+            if doc_id in self._docs_cache:
+                return self._docs_cache[doc_id]
+            row = self._db.execute("SELECT doc_blob FROM documents WHERE id=?", (doc_id,)).fetchone()
+            if not row:
+                return None
+            doc = document_from_dict(json.loads(gzip.decompress(row[0]).decode("utf-8")))
+            self._docs_cache[doc_id] = doc
+            return doc
+
+    def all_documents(self) -> list[Document]:
+        return [d for d in (self.get_document(i) for i in self.document_ids()) if d is not None]
+
+    def findings(self, ref: str | None = None) -> list[dict[str, Any]]:
+        """Findings of one document (or all), each with ``document`` and ``doc_id`` added."""
+        names = dict(self._db.execute("SELECT id, name FROM documents"))
+        if ref is None:
+            rows = self._db.execute("SELECT doc_id, json FROM findings ORDER BY doc_id, idx").fetchall()
+        else:
+            doc_id = self.resolve_id(ref)
+            if not doc_id:
+                return []
+            rows = self._db.execute("SELECT doc_id, json FROM findings WHERE doc_id=? ORDER BY idx",
+                                    (doc_id,)).fetchall()
+        out = []
+        for doc_id, js in rows:
+            f = json.loads(js)
+            f.setdefault("doc_id", doc_id)
+            f.setdefault("document", names.get(doc_id, ""))
+            out.append(f)
+        return out
+
+    def not_checked(self, ref: str) -> list[Any]:
+        doc_id = self.resolve_id(ref)
+        row = self._db.execute("SELECT not_checked_json FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return json.loads(row[0] or "[]") if row else []
+
+    def checks_available(self, ref: str) -> bool:
+        doc_id = self.resolve_id(ref)
+        row = self._db.execute("SELECT checks_available FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return bool(row and row[0])
+
+    def cells(self, ref: str, table_id: str | None = None) -> list[dict[str, Any]]:
+        """Structured cells with provenance (for drill-down views)."""
+        doc_id = self.resolve_id(ref)
+        sql = ("SELECT table_id, row_idx, row_label, row_role, row_code, side, col, text, value, unit, kind, page,"
+               " line FROM cells WHERE doc_id=?")
+        args: list[Any] = [doc_id]
+        if table_id:
+            sql += " AND table_id=?"
+            args.append(table_id)
+        keys = ("table", "row_idx", "row", "role", "code", "side", "column", "text", "value", "unit", "kind",
+                "page", "line")
+        return [dict(zip(keys, r, strict=True)) for r in self._db.execute(sql, args)]
+
+    def chunk_map(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """All chunks known to SQLite: id → (text, meta). Cached per generation."""
+        gen = self.generation
+        with self._lock:
+            if self._chunk_cache is None or self._chunk_cache[0] != gen:
+                m = {cid: (text, json.loads(meta)) for cid, text, meta in
+                     self._db.execute("SELECT id, text, meta_json FROM chunks ORDER BY doc_id, idx")}
+                self._chunk_cache = (gen, m)
+            return self._chunk_cache[1]
+
+    # ----------------------------------------------------------------- derived indexes
+    @property
+    def embedder(self):
+        if not self._embedder_loaded:
+            self._embedder_loaded = True
+            if self._dense_enabled:
+                from .embeddings import load_embedder
+
+                self._embedder = load_embedder(self.settings.embedding_model, self.settings.embedding_fallback)
+        return self._embedder
+
+    def collection(self):
+        """The Chroma collection for the current embedding model, or None (no model / no server)."""
+        if self._collection is not None or self.embedder is None:
+            return self._collection
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            cs = ChromaSettings(anonymized_telemetry=False)
+            if self.settings.chroma_mode == "http":
+                self._chroma = chromadb.HttpClient(host=self.settings.chroma_host, port=int(self.settings.chroma_port),
+                                                   settings=cs)
+            else:
+                self._chroma = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=cs)
+            name = f"chunks-{self.embedder.slug}"
+            self._collection = self._chroma.get_or_create_collection(
+                name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        except Exception as exc:
+            self._chroma_error = f"向量库不可用（{self.settings.chroma_mode}）：{exc}"
+            log.warning(self._chroma_error)
+            self._collection = None
+        return self._collection
+
+    def sync_indexes(self) -> dict[str, int]:
+        """Reconcile Chroma and BM25 with SQLite. Returns counts of chunks added/deleted in Chroma."""
+        stats = {"dense_added": 0, "dense_deleted": 0}
+        with self._lock:
+            chunks = self.chunk_map()
+            self._sync_bm25(chunks)
+            col = self.collection()
+            if col is None:
+                return stats
+            try:
+                have = set(col.get(include=[])["ids"])
+                extra = sorted(have - set(chunks))
+                for i in range(0, len(extra), 500):
+                    col.delete(ids=extra[i:i + 500])
+                missing = [cid for cid in chunks if cid not in have]
+                for i in range(0, len(missing), 64):
+                    ids = missing[i:i + 64]
+                    texts = [chunks[c][0] for c in ids]
+                    col.add(ids=ids, embeddings=self.embedder.embed(texts), documents=texts,
+                            metadatas=[_chroma_meta(chunks[c][1]) for c in ids])
+                stats = {"dense_added": len(missing), "dense_deleted": len(extra)}
+            except Exception as exc:
+                self._chroma_error = f"向量库同步失败：{exc}"
+                log.warning(self._chroma_error)
+        return stats
+
+    def _sync_bm25(self, chunks: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        from .lexical import LexicalIndex
+
+        gen = self.generation
+        if self._bm25 is not None and self._bm25.generation == gen:
+            return
+        idx = LexicalIndex.load(self.dir / "bm25")
+        if idx is None or idx.generation != gen or set(idx.ids) != set(chunks):
+            idx = LexicalIndex.build(list(chunks), [chunks[c][0] for c in chunks], gen)
+            idx.save(self.dir / "bm25")
+        self._bm25 = idx
+
+    def lexical(self):
+        chunks = self.chunk_map()
+        if self._bm25 is None or self._bm25.generation != self.generation:
+            with self._lock:
+                self._sync_bm25(chunks)
+        return self._bm25
+
+    def status(self) -> dict[str, Any]:
+        from .embeddings import embedding_status
+
+        emb = self.embedder
+        col = self.collection() if emb is not None else None
+        n_dense = 0
+        if col is not None:
+            try:
+                n_dense = col.count()
+            except Exception:
+                n_dense = 0
+        st = embedding_status()
+        return {
+            "data_dir": str(self.dir),
+            "documents": len(self.document_ids()),
+            "chunks": len(self.chunk_map()),
+            "embedding_model": emb.name if emb else None,
+            "embedding_fallback": bool(emb and emb.fallback),
+            "dense": col is not None,
+            "dense_chunks": n_dense,
+            "chroma_mode": self.settings.chroma_mode,
+            "chroma_error": self._chroma_error,
+            "message": st.get("message") if self._dense_enabled else "语义检索已关闭，使用关键词检索与结构化表格。",
+            "checks_available": _checks_importable(),
+        }
+
+
+_STATUS_CN = {"added": "已加入", "replaced": "已替换", "unchanged": "未变化，跳过", "error": "失败"}
+
+
+def _checks_importable() -> bool:
+    try:
+        from assistant.checks import run_checks  # type: ignore[attr-defined]  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _chroma_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    keep = ("doc_id", "doc_type", "year", "department", "project", "table", "table_kind", "kind", "page", "line")
+    out: dict[str, Any] = {}
+    for k in keep:
+        v = meta.get(k)
+        if isinstance(v, (str, int, float, bool)):
+            out[k] = v
+    return out
