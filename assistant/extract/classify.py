@@ -30,6 +30,27 @@ def _joined(rows: list[list[str]], n: int) -> str:
     return " ".join(c for r in rows[:n] for c in r if c)
 
 
+def _final_by_headers(head: str) -> str | None:
+    """Recognise an untitled 部门决算 table by its printed headers."""
+    if re.search(r"因公出国", head) and re.search(r"公务接待", head):
+        return "final_09"
+    if re.search(r"车辆数", head) or (re.search(r"单价", head) and re.search(r"设备", head)):
+        return "final_10"
+    if re.search(r"经济分类", head) and re.search(r"科目名称", head) or re.search(r"人员经费.*公用经费", head):
+        return "final_06"
+    if re.search(r"收入", head) and re.search(r"支出", head) and re.search(r"按功能分类|项目.*决算数.*项目", head):
+        if re.search(r"一般公共预算财政拨款.*政府性基金预算财政拨款", head):
+            return "final_04"
+        return "final_01"
+    if re.search(r"本年收入合计", head) and re.search(r"财政拨款收入", head):
+        return "final_02"
+    if re.search(r"本年支出合计", head) and re.search(r"上缴上级支出|对附属单位补助", head):
+        return "final_03"
+    if re.search(r"年初结转和结余", head) and re.search(r"年末结转和结余", head) and re.search(r"科目", head):
+        return None  # 07 or 08: only the title tells which fund
+    return None
+
+
 def classify_table(raw: RawTable) -> tuple[str, str]:
     """Given a raw table, return (kind, title). The title is the nearest title-like context line."""
     texts = raw.texts()
@@ -42,8 +63,10 @@ def classify_table(raw: RawTable) -> tuple[str, str]:
             public_no = int(m.group(1))
     title = ""
     for c in reversed(context):
-        if re.search(r"表$|表[（(]|公开表|一览表|自评表", c) and not re.match(r"^公开\d+表$", c):
-            title = c
+        # “部门：XX 2023 年度 公开05表” names the department and the number, not the title
+        if re.search(r"表$|表[（(]|公开表|一览表|自评表", c) and not re.match(r"^公开\d+表$", c) and not \
+                c.startswith("部门"):
+            title = c.lstrip("#")
             break
     for kind, pat in _TITLE_RULES:
         if title and pat.search(title):
@@ -61,6 +84,9 @@ def classify_table(raw: RawTable) -> tuple[str, str]:
         return "staffing", title
     if re.search(r"批复金额|执行数|执行率", head) and "项目名称" in head:
         return "project_list", title
+    final = _final_by_headers(head)
+    if final:
+        return final, title
     if public_no is not None and 1 <= public_no <= 10:
         return f"final_{public_no:02d}", title
     return "generic", title

@@ -58,6 +58,9 @@ def clean_line(text: str) -> str:
 
 
 def _is_toc_row(cells: list[str]) -> bool:
+    # a 目录 line is “heading<TAB>page”; a table row with blank cells (“3.公务接待费\t6\t\t\t”) is not
+    if len(cells) > 3:
+        return False
     nonempty = [c for c in cells if c.strip()]
     return len(nonempty) == 2 and re.fullmatch(r"\d{1,3}", nonempty[-1].strip()) is not None and re.fullmatch(
         r"[\d.,%]+", nonempty[0].strip()) is None and re.search(r"[\u4e00-\u9fff]", nonempty[0]) is not None
@@ -134,6 +137,11 @@ def read_text(path: Path) -> RawDocument:
         if current:
             table.rows.append(current)
         # trailing blank lines are not part of the table
+        if items and isinstance(items[-1], RawTable) and not recent:
+            # only blank lines since the previous table: the same table continued after a page break
+            items[-1].rows.extend(table.rows)
+            i = j
+            continue
         items.append(table)
         recent = []
         i = j
