@@ -79,3 +79,37 @@ def test_gbk_text_export(tmp_path):
     p.write_bytes("收入决算表\n项目\t金额\n合计\t1,234.50\n".encode("gbk"))
     raw = read_file(p)
     assert raw.tables[0].rows[1][1].text == "1,234.50"
+
+
+def _chromium_pdf(html: str, path) -> None:
+    import shutil
+
+    if not shutil.which("chromium") and not __import__("os").path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian chromium 未安装")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        pg = b.new_page()
+        pg.set_content(html)
+        pg.pdf(path=str(path))
+        b.close()
+
+
+def test_unruled_pdf_table_uses_text_fallback(tmp_path):
+    html = """<html><head><meta charset="utf-8"><style>td{padding:2px 16px}</style></head>
+    <body style="font-size:12px">
+    <p>收入决算表</p><p>单位：万元</p>
+    <table><tr><td>项目</td><td>本年收入合计</td><td>财政拨款收入</td><td>其他收入</td></tr>
+    <tr><td>合计</td><td>1,234.50</td><td>1,200.00</td><td>34.50</td></tr>
+    <tr><td>一般公共服务支出</td><td>1,000.00</td><td>980.00</td><td>20.00</td></tr>
+    <tr><td>教育支出</td><td>234.50</td><td>220.00</td><td>14.50</td></tr></table>
+    <p>本年收入合计1234.50万元。</p></body></html>"""
+    p = tmp_path / "无框线.pdf"
+    _chromium_pdf(html, p)
+    raw = read_file(p)
+    (table,) = raw.tables
+    assert not table.ruled
+    assert table.texts()[1] == ["合计", "1,234.50", "1,200.00", "34.50"]
+    assert table.context[-1] == "单位：万元"
+    assert any("本年收入合计1234.50万元" in ln.text for ln in raw.lines)

@@ -52,7 +52,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-_CODE = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]{2,6}){1,2}-\d{2}$")
+_CODE = re.compile(r"^[A-Z]{2,4}(-[A-Z0-9]{1,6}){1,2}-\d{2}$")
 
 
 def rule(code: str, *, family: str, needs: tuple[str, ...] = (), expected_in: tuple[str, ...] = (),

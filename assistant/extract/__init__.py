@@ -154,6 +154,9 @@ def extract_document(raw: RawDocument) -> Document:
     doc = Document(id=doc_id, name=raw.name, path=raw.path, sha256=raw.sha256, source_format=raw.source_format,
                    page_count=raw.page_count, pages_without_text=list(raw.pages_without_text),
                    ocr_pages=list(raw.ocr_pages), warnings=list(raw.warnings))
+    from .performance import join_split_tables
+
+    raw.items = join_split_tables(raw.items)  # indicator tables split by page headers → one table
     n = 0
     for it in raw.items:
         if not isinstance(it, RawTable) or not it.rows:

@@ -64,8 +64,8 @@ def classify_table(raw: RawTable) -> tuple[str, str]:
     title = ""
     for c in reversed(context):
         # “部门：XX 2023 年度 公开05表” names the department and the number, not the title
-        if re.search(r"表$|表[（(]|公开表|一览表|自评表", c) and not re.match(r"^公开\d+表$", c) and not \
-                c.startswith("部门"):
+        if (re.search(r"表$|表[（(]|公开表|一览表|自评表", c) or re.match(r"^表\d+(-\d+)?[^\d.]", c)) and \
+                not re.match(r"^公开\d+表$", c) and not c.startswith("部门"):
             title = c.lstrip("#")
             break
     for kind, pat in _TITLE_RULES:
@@ -80,7 +80,8 @@ def classify_table(raw: RawTable) -> tuple[str, str]:
         return "results_list", title
     if re.search(r"原值", head) and re.search(r"折旧|净值", head):
         return "asset", title
-    if re.search(r"编制|在职", head) and re.search(r"人", head):
+    short = [re.sub(r"\s+", "", c) for r in texts[:3] for c in r if 0 < len(re.sub(r"\s+", "", c)) <= 12]
+    if any("编制" in c for c in short) and any(re.search(r"在职|实有|人数", c) for c in short):
         return "staffing", title
     if re.search(r"批复金额|执行数|执行率", head) and "项目名称" in head:
         return "project_list", title

@@ -271,7 +271,8 @@ def _find_header_end(rows: list[list[RawCell]], label_cols_guess: int = 4) -> in
         squashed = [_squash(t) for t in texts]
         if any(_is_decimal_amount(t) for t in texts):
             return i
-        if any(s in ("合计", "总计") for s in squashed):
+        if any(s in ("合计", "总计") for s in squashed[:4]) and not any(
+                s in ("项目", "科目名称") or s.startswith(("年初结转", "支出功能", "功能分类")) for s in squashed):
             return i
         if any(re.fullmatch(r"\d{3}(\d{2})*", s) and len(s) != 4 for s in squashed[:label_cols_guess]) and not \
                 _is_column_number_row(texts):
@@ -358,7 +359,7 @@ def parse_coded(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
             continue
         if _is_column_number_row(texts) and not any(_is_decimal_amount(t) for t in texts):
             continue
-        if label in ("栏次", "行次") and has_value:
+        if not code and not label and has_value and any(_squash(t) in ("栏次", "行次") for t in label_texts):
             # the 合计 values printed on the 栏次 row (赣州蓉江 公开05表)
             pending_total_values = r
             page, line = _row_pos(r)
@@ -581,7 +582,7 @@ def parse_basic(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
             parts = [_squash(_text(r, j)) for j in code_cols]
             parts = [p for p in parts if p and p not in _HEADER_WORDS]
             code = "".join(p for p in parts if p.isdigit()) or None
-            printed = _squash(_text(r, name_col))
+            printed = _squash(_text(r, name_col)) or next((p for p in parts if not p.isdigit()), "")
             rc = _cell(r, amt_col)
             has_value = rc is not None and parse_number(rc.text) is not None
             if not printed and not code:

@@ -612,7 +612,8 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
                 items.append(("num", c, t))
                 continue
             m = _LEAD_NUM.match(_t(t))
-            if m and _CJK.search(m.group(2)):
+            if m and _CJK.search(m.group(2)) and Decimal(m.group(1)) <= 100 and not re.match(
+                    r"[年月日个项%％万元]", m.group(2)):
                 items.append(("num", c, m.group(1)))
                 items.append(("text", c, m.group(2)))
                 continue
@@ -691,6 +692,7 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
                         continue
                 if not labels:
                     label = "（缺少指标名称）"
+                    carry[deepest] = ""
                     table.warnings.append(f"第{line or page}行的指标行没有印出指标名称，已按位置读取分值/得分。")
                 else:
                     table.warnings.append(
@@ -708,6 +710,13 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
                                      kind="number", text=str(w))
         score_at = _put_numbers(row, nums, texts, has, doc_id, table_id)
         _put_texts(row, items, score_at, has, doc_id, table_id)
+        if label == "（缺少指标名称）":
+            # the formula in the rule often names the indicator: “固定资产利用率=(…)”
+            rule = row.cells.get("评分标准")
+            m = re.match(r"^[①\s]*([\u4e00-\u9fff“”\"]{2,16}?(?:率|性|数))\s*=", rule.text if rule else "")
+            if m:
+                row.label = row.attrs[deepest] = m.group(1)
+                table.warnings[-1] += f"按评分标准中的公式推定为“{m.group(1)}”。"
         table.rows.append(row)
         last = row
     return table
@@ -762,6 +771,11 @@ def _put_texts(row: Row, items, score_at: int | None, has, doc_id, table_id) -> 
     if len(before) == 1 and len(pre) == 2:
         c, t = before[0]
         put("评分标准" if _RULE.search(_n(t)) else "指标解释", c, t)
+    elif len(before) > len(pre) and "评分标准" in pre:
+        # more texts than slots (a column printed twice): the last rule-like text is the 评分标准
+        ri = max((k for k, (c, t) in enumerate(before) if _RULE.search(_n(t))), default=len(before) - 1)
+        for k, (c, t) in enumerate(before):
+            put("评分标准" if k == ri else pre[0], c, t)
     else:
         for k, (c, t) in enumerate(before):
             put(pre[k] if k < len(pre) else ("评分过程" if has["评分过程"] else pre[-1]), c, t)

@@ -12,6 +12,8 @@ from .raw import RawCell, RawDocument, RawLine, RawTable, file_sha256
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "join_tolerance": 3, "intersection_tolerance": 3}
+TEXT_TABLE_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text", "min_words_vertical": 3,
+                       "min_words_horizontal": 2}
 _MIN_CHARS = 8  # a page with fewer characters than this has no usable text layer
 
 
@@ -46,6 +48,19 @@ def _norm_cell(text: str | None) -> str:
         else:
             out += p
     return out
+
+
+_NUM_TOKEN = re.compile(r"^-?[\d,]+\.\d+%?$|^-?\d{1,3}(,\d{3})+$")
+
+
+def _numeric_rows(rows: list[list[str | None]]) -> int:
+    return sum(1 for r in rows if sum(1 for c in r if c and _NUM_TOKEN.match(c.strip())) >= 2)
+
+
+def _looks_tabular(page) -> bool:
+    """True when a page without ruling lines still prints rows of several numbers (a text-aligned table)."""
+    text = page.extract_text() or ""
+    return sum(1 for ln in text.split("\n") if len([w for w in ln.split() if _NUM_TOKEN.match(w)]) >= 2) >= 3
 
 
 def _table_grid(table, page_no: int) -> list[list[RawCell]]:
@@ -119,12 +134,18 @@ def _read_page(page, page_no: int) -> list[RawLine | RawTable] | None:
         return None
     tables = page.find_tables(TABLE_SETTINGS)
     tables = [t for t in tables if len(t.rows) >= 1 and max(len(r.cells) for r in t.rows) >= 2]
+    ruled = True
+    if not tables and _looks_tabular(page):
+        tables = [t for t in page.find_tables(TEXT_TABLE_SETTINGS) if _numeric_rows(t.extract()) >= 2]
+        ruled = False
     bboxes = [t.bbox for t in tables]
     lines = _lines_outside(page, bboxes, page_no)
     positioned: list[tuple[float, RawLine | RawTable]] = [(ln.bbox[1], ln) for ln in lines if ln.bbox]
     for t in tables:
         grid = _table_grid(t, page_no)
-        positioned.append((t.bbox[1], RawTable(rows=grid, page=page_no, page_end=page_no, ruled=True)))
+        if not ruled:
+            grid = [r for r in grid if any(c.text for c in r)]
+        positioned.append((t.bbox[1], RawTable(rows=grid, page=page_no, page_end=page_no, ruled=ruled)))
     positioned.sort(key=lambda p: p[0])
     out: list[RawLine | RawTable] = []
     recent: list[str] = []

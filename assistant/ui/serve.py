@@ -1,48 +1,80 @@
-"""Start the Gradio app (minimal page until the full workspace lands)."""
+"""Start the workspace: settings → services → (sample reports on first start) → Gradio launch."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 from pathlib import Path
 
+from ..errors import SettingsError
+
+log = logging.getLogger("assistant.ui")
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 
-def sample_files() -> list[Path]:
+def sample_files(root: Path | None = None) -> list[Path]:
+    """Return the sample reports (text exports first, then PDFs)."""
+    root = Path(os.environ.get("AUDIT_SAMPLES", root or SAMPLES))
     files: list[Path] = []
     for sub in ("text", "pdf"):
-        d = SAMPLES / sub
+        d = root / sub
         if d.is_dir():
             files.extend(sorted(p for p in d.iterdir() if p.suffix.lower() in (".txt", ".md", ".pdf")))
     return files
 
 
-def build_app(files: list[Path]):
-    import gradio as gr
+def parse_auth(value: str) -> tuple[str, str] | None:
+    """Return (user, password) from “user:password”, None when empty."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise SettingsError("AUDIT_AUTH 的格式应为“用户名:密码”。")
+    return user, password
 
-    from ..errors import AssistantError
-    from ..pipeline import load_document
 
-    rows = []
-    for f in files:
-        try:
-            s = load_document(f).summary()
-            rows.append([s["name"], s["type_name"], s["year"], s["pages"], s["tables"], s["figures"]])
-        except AssistantError as exc:
-            rows.append([f.name, f"无法读取：{exc}", None, None, None, None])
-    with gr.Blocks(title="财政报告审核助手") as demo:
-        gr.Markdown("# 财政报告审核助手")
-        gr.Dataframe(value=rows, headers=["文件", "类型", "年度", "页数", "表格", "叙述数字"], label="资料库")
-    return demo
+def ingest_samples(services, files: list[Path]) -> None:
+    """Fill an empty library with the sample reports, printing one line per file."""
+    def progress(i: int, n: int, name: str) -> None:
+        if name:
+            print(f"[{i + 1}/{n}] 导入示例报告 {name}", flush=True)
+
+    for r in services.ingest(files, progress):
+        if r.status == "error":
+            print(f"  跳过：{r.message}", flush=True)
+
+
+def create(settings, no_samples: bool = False):
+    """Return (demo, services) for the settings; ingest the samples first when the library is empty."""
+    from ..review import make_llm
+    from .services import build_services
+    from .workspace import build_app
+
+    services = build_services(settings)
+    if not no_samples and services.is_empty():
+        ingest_samples(services, sample_files())
+
+    def llm_factory():
+        return make_llm(settings)
+
+    demo = build_app(services, llm_factory=llm_factory, max_file_mb=settings.max_file_mb)
+    return demo, services
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Entry point of ``python -m assistant serve`` / ``python app.py``."""
     from ..settings import Settings
 
-    settings = Settings.from_env()
-    files = [] if getattr(args, "no_samples", False) else sample_files()
-    demo = build_app(files)
-    demo.launch(server_name=settings.host, server_port=args.port or settings.port)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(data_dir=getattr(args, "library", None), port=getattr(args, "port", None))
+    auth = parse_auth(settings.auth)
+    demo, _ = create(settings, no_samples=getattr(args, "no_samples", False))
+    demo.queue(default_concurrency_limit=2)
+    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
+                auth_message="请输入审核助手的用户名和密码。" if auth else None,
+                allowed_paths=[str(Path(settings.data_dir) / "exports")], css=demo.workspace_css,
+                footer_links=[], max_file_size=f"{settings.max_file_mb}mb", show_error=True)
     return 0
 
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
-import pickle
 import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,16 +40,6 @@ class IngestResult:
     status: str
     message: str
     document: str | None = None
-
-
-@dataclass
-class _Entry:
-    doc_id: str
-    name: str
-    stored: str
-    sha256: str
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    not_checked: list[dict[str, Any]] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -83,201 +71,130 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-def run_checks_for(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Given a document, return (findings, not_checked) from the check engine as plain dicts.
-
-    When the check engine is not installed the document gets one “not checked” entry saying so."""
-    try:
-        checks = importlib.import_module("assistant.checks")
-        run_checks = checks.run_checks
-    except (ImportError, AttributeError):
-        return [], [{"rule": "—", "reason": "核查引擎尚未安装，本文档未做数字复核。"}]
-    report = run_checks(doc)
-    findings = [_jsonable(f) for f in getattr(report, "findings", [])]
-    not_checked = []
-    for n in getattr(report, "not_checked", []):
-        n = _jsonable(n)
-        not_checked.append(n if isinstance(n, dict) else {"rule": "", "reason": str(n)})
-    return findings, not_checked
-
-
 class Services:
-    """Library, answers and findings for the workspace (local implementation)."""
+    """Library, answers and findings for the workspace, over the persistent library (``index``).
 
-    def __init__(self, settings: Settings):
+    Uploaded files are first copied into ``<data_dir>/workspace/files/<sha>/<name>`` so that page
+    previews keep working after the browser's temporary upload is gone."""
+
+    def __init__(self, settings: Settings, dense: bool | None = None):
+        from index.library import Library
+
         self.settings = settings
-        self.root = Path(settings.data_dir) / "workspace"
-        self.files_dir = self.root / "files"
-        self.cache_dir = self.root / "documents"
+        self.files_dir = Path(settings.data_dir) / "workspace" / "files"
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.library = Library(settings, dense=True if dense is None else dense)
         self._lock = threading.RLock()
-        self._entries: dict[str, _Entry] = {}
-        self._docs: dict[str, Document] = {}
-        self._load_manifest()
-
-    # ----- storage of the local library -------------------------------------------------------
-    @property
-    def _manifest(self) -> Path:
-        return self.root / "manifest.json"
-
-    def _load_manifest(self) -> None:
-        if not self._manifest.exists():
-            return
-        try:
-            data = json.loads(self._manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        for d in data.get("documents", []):
-            e = _Entry(**d)
-            if Path(e.stored).exists():
-                self._entries[e.doc_id] = e
-
-    def _save_manifest(self) -> None:
-        data = {"documents": [e.__dict__ for e in self._entries.values()]}
-        tmp = self._manifest.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        tmp.replace(self._manifest)
 
     # ----- library ------------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
-               names: Iterable[str] | None = None) -> list[IngestResult]:
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
         """Given files, add each to the library (same content twice = unchanged; same name with new
         content = replaced); return one result per file. Bad files never affect stored documents."""
         paths = [Path(p) for p in paths]
-        names = list(names) if names is not None else [p.name for p in paths]
         results = []
-        for i, (path, name) in enumerate(zip(paths, names, strict=False)):
+        for i, path in enumerate(paths):
             if progress:
-                progress(i, len(paths), name)
+                progress(i, len(paths), path.name)
             try:
-                results.append(self._ingest_one(path, name))
+                results.append(self._ingest_one(path))
             except AssistantError as exc:
-                results.append(IngestResult(name, "error", str(exc)))
+                results.append(IngestResult(path.name, "error", str(exc)))
             except Exception as exc:  # a damaged file must not take the workspace down
-                results.append(IngestResult(name, "error", f"文件“{name}”无法读取：{type(exc).__name__}"))
+                results.append(IngestResult(path.name, "error", f"文件“{path.name}”无法读取（{type(exc).__name__}）。"))
         if progress:
             progress(len(paths), len(paths), "")
         return results
 
-    def _ingest_one(self, path: Path, name: str) -> IngestResult:
+    def _ingest_one(self, path: Path) -> IngestResult:
+        name = path.name
         if path.suffix.lower() not in SUPPORTED:
             raise UnreadableDocument(f"文件“{name}”的类型不受支持，请上传 PDF、TXT 或 MD 文件。")
         if not path.is_file():
             raise UnreadableDocument(f"文件“{name}”不存在或不是普通文件。")
+        if path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
+            raise UnreadableDocument(f"文件“{name}”超过 {self.settings.max_file_mb} MB 的上限，未导入。")
         sha = file_sha256(path)
+        copy = self.files_dir / sha[:16] / name
         with self._lock:
-            for e in self._entries.values():
-                if e.sha256 == sha:
-                    return IngestResult(name, "unchanged", f"“{name}”已在资料库中（内容相同），未重复导入。", e.doc_id)
-        from ..pipeline import load_document
+            if not copy.exists():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+            before = {d["id"]: d for d in self.library.documents()}
+            r = self.library.ingest([copy])[0]
+            if r.status == "error":
+                if not any(str(copy) == str(d.get("path")) for d in before.values()):
+                    shutil.rmtree(copy.parent, ignore_errors=True)
+                msg = r.message or "无法读取"
+                return IngestResult(name, "error", f"“{name}”未导入：{msg}")
+            self._cleanup(before)
+        doc = self.library.get_document(r.doc_id) if r.doc_id else None
+        n_find = len(self.library.findings(r.doc_id)) if r.doc_id else 0
+        if r.status == "unchanged":
+            return IngestResult(name, "unchanged", f"“{name}”已在资料库中（内容相同），未重复导入。", r.doc_id)
+        verb = "已替换旧版本" if r.status == "replaced" else "已导入"
+        detail = f"{doc.doc_type_name}，{len(doc.tables)} 张表，{n_find} 个问题。" if doc else ""
+        return IngestResult(name, r.status, f"“{name}”{verb}：{detail}", r.doc_id)
 
-        tmp = self.files_dir / f".incoming-{sha[:12]}{path.suffix.lower()}"
-        shutil.copyfile(path, tmp)
-        try:
-            doc = load_document(tmp, self.settings)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        doc.name = name
-        findings, not_checked = run_checks_for(doc)
-        for f in findings:
-            for loc in f.get("locations", []) or []:
-                loc.setdefault("document", name)
-        stored = self.files_dir / f"{doc.id}{path.suffix.lower()}"
-        tmp.replace(stored)
-        doc.path = str(stored)
-        with self._lock:
-            replaced = [e for e in self._entries.values() if e.name == name and e.doc_id != doc.id]
-            for e in replaced:
-                self._drop(e.doc_id)
-            self._entries[doc.id] = _Entry(doc.id, name, str(stored), sha, findings, not_checked)
-            self._docs[doc.id] = doc
-            with open(self.cache_dir / f"{doc.id}.pkl", "wb") as fh:
-                pickle.dump(doc, fh)
-            self._save_manifest()
-        status = "replaced" if replaced else "added"
-        verb = "已替换旧版本" if replaced else "已导入"
-        return IngestResult(name, status, f"“{name}”{verb}：{doc.doc_type_name}，{len(doc.tables)} 张表，"
-                                          f"{len(findings)} 个问题。", doc.id)
+    def _cleanup(self, before: dict[str, dict[str, Any]]) -> None:
+        """Delete the stored copies of documents that are no longer in the library."""
+        now = {d["id"] for d in self.library.documents()}
+        for doc_id in set(before) - now:
+            self._drop_copy(doc_id, before[doc_id])
 
-    def _drop(self, doc_id: str) -> None:
-        e = self._entries.pop(doc_id, None)
-        self._docs.pop(doc_id, None)
-        if e is not None:
-            Path(e.stored).unlink(missing_ok=True)
-        (self.cache_dir / f"{doc_id}.pkl").unlink(missing_ok=True)
+    def _drop_copy(self, doc_id: str, summary: dict[str, Any] | None = None) -> None:
+        for d in self.files_dir.glob(f"{(summary or {}).get('sha256', '?')[:16]}*"):
+            shutil.rmtree(d, ignore_errors=True)
 
     def remove(self, doc_id: str) -> str:
         """Remove a document from the library; return its name."""
         with self._lock:
-            e = self._entry(doc_id)
-            self._drop(e.doc_id)
-            self._save_manifest()
-            return e.name
+            summary = next((d for d in self.library.documents() if d["id"] == doc_id or d["name"] == doc_id), None)
+            if summary is None or not self.library.remove(summary["id"]):
+                raise UIServiceError(f"资料库中没有文档“{doc_id}”，请刷新列表后重试。")
+            self._drop_copy(summary["id"], summary)
+            return summary["name"]
 
     def is_empty(self) -> bool:
-        return not self._entries
-
-    def _entry(self, doc_id: str) -> _Entry:
-        e = self._entries.get(doc_id)
-        if e is None:
-            for cand in self._entries.values():
-                if cand.name == doc_id:
-                    return cand
-            raise UIServiceError(f"资料库中没有文档“{doc_id}”，请刷新列表后重试。")
-        return e
+        return not self.library.document_ids()
 
     def document(self, doc_id: str) -> Document:
         """Return the extracted document (by id or file name)."""
-        e = self._entry(doc_id)
-        doc = self._docs.get(e.doc_id)
+        doc = self.library.get_document(doc_id)
         if doc is None:
-            cache = self.cache_dir / f"{e.doc_id}.pkl"
-            try:
-                with open(cache, "rb") as fh:
-                    doc = pickle.load(fh)
-            except Exception:
-                from ..pipeline import load_document
-
-                doc = load_document(e.stored, self.settings)
-                doc.name = e.name
-            self._docs[e.doc_id] = doc
+            raise UIServiceError(f"资料库中没有文档“{doc_id}”，请刷新列表后重试。")
         return doc
 
     def source_file(self, doc_id: str) -> Path:
-        return Path(self._entry(doc_id).stored)
+        """Return the stored copy of the document's file."""
+        path = Path(self.document(doc_id).path)
+        if not path.is_file():
+            raise UIServiceError(f"文档“{self.document(doc_id).name}”的原文件已不在数据目录中，无法预览；请重新上传。")
+        return path
 
     def documents(self) -> list[dict[str, Any]]:
         """Return one summary per document with finding counts by severity and the not-checked count."""
-        out = []
-        for e in list(self._entries.values()):
-            try:
-                s = self.document(e.doc_id).summary()
-            except AssistantError:
-                continue
-            s["name"] = e.name
-            counts = {sev: 0 for sev in SEVERITIES}
-            for f in e.findings:
-                counts[f.get("severity", "info")] = counts.get(f.get("severity", "info"), 0) + 1
-            s["findings"] = counts
-            s["not_checked"] = len(e.not_checked)
-            out.append(s)
-        return sorted(out, key=lambda s: s["name"])
+        return sorted(self.library.documents(), key=lambda s: s["name"])
 
     # ----- findings ------------------------------------------------------------------------------
     def findings(self, document: str | None = None) -> list[dict[str, Any]]:
-        """Return findings (each with ``id`` and ``document``), of one document or all."""
-        entries = [self._entry(document)] if document else list(self._entries.values())
+        """Return findings (each with a stable ``id``, ``document`` and ``document_id``)."""
         out = []
-        for e in sorted(entries, key=lambda e: e.name):
-            for i, f in enumerate(e.findings):
-                out.append({**f, "id": f"{e.doc_id}:{i}", "document": e.name, "document_id": e.doc_id})
+        counters: dict[str, int] = {}
+        for f in self.library.findings(document):
+            doc_id = f.get("doc_id", "")
+            n = counters.get(doc_id, 0)
+            counters[doc_id] = n + 1
+            out.append({**f, "id": f"{doc_id}:{n}", "document_id": doc_id})
         return out
 
     def not_checked(self, document: str | None = None) -> list[dict[str, Any]]:
-        entries = [self._entry(document)] if document else list(self._entries.values())
-        return [{**n, "document": e.name} for e in entries for n in e.not_checked]
+        docs = [d for d in self.documents() if document in (None, d["id"], d["name"])]
+        out = []
+        for d in docs:
+            for n in self.library.not_checked(d["id"]):
+                n = n if isinstance(n, dict) else {"rule": "", "reason": str(n)}
+                out.append({**n, "document": d["name"]})
+        return out
 
     # ----- answers -------------------------------------------------------------------------------
     def ask(self, question: str, document: str | None = None) -> dict[str, Any]:
@@ -287,24 +204,35 @@ class Services:
             raise UIServiceError("问题为空，请输入要查询的内容。")
         if len(question) > 500:
             raise UIServiceError("问题过长（超过 500 字），请精简后再问。")
-        docs = [self.document(document)] if document else [self.document(e) for e in list(self._entries)]
-        if not docs:
+        if self.is_empty():
             return {"answer": "资料库为空，请先在“资料库”页上传报告。", "found": False, "figures": [], "citations": []}
+        if document is not None:
+            self.document(document)
+        answer = _qa_answer(self, question, document)
+        if answer is not None:
+            return answer
+        docs = [self.document(document)] if document else self.library.all_documents()
         return lookup_answer(question, docs)
 
     # ----- status --------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         docs = self.documents()
         s = self.settings
+        lib = self.library.status()
         llm = "未配置（仅用确定性模板作答）" if s.llm_provider == "none" else f"{s.llm_provider} / {s.llm_model}"
+        emb = lib.get("embedding_model")
+        emb_text = (f"{emb}{'（后备模型）' if lib.get('embedding_fallback') else ''}" if emb
+                    else f"无（{lib.get('message') or '关键词检索 + 结构化表格'}）")
         return {
-            "engine": "本地资料库（检索引擎尚未接入，按表格查数作答）",
-            "embedding_model": "未使用（按表格查数，无需向量模型）",
+            "engine": "问答引擎" if _qa_module() is not None else "按表格查数（问答引擎尚未接入）",
+            "embedding_model": emb_text,
             "llm": llm,
             "documents": len(docs),
-            "tables": sum(d["tables"] for d in docs),
-            "pages": sum(d["pages"] or 0 for d in docs),
+            "tables": sum(d.get("tables") or 0 for d in docs),
+            "pages": sum(d.get("pages") or 0 for d in docs),
+            "chunks": lib.get("chunks", 0),
             "findings": sum(sum(d["findings"].values()) for d in docs),
+            "checks": "已启用" if lib.get("checks_available") else "未安装",
             "data_dir": str(s.data_dir),
         }
 
@@ -377,24 +305,23 @@ def _source_dict(src: Source) -> dict[str, Any]:
     return src.to_dict()
 
 
-def build_services(settings: Settings) -> Services:
-    """Return the services object for the workspace (the library facade when available)."""
-    facade = _load_facade()
-    if facade is not None:
-        from .facade import FacadeServices
-
-        return FacadeServices(settings, facade)
-    return Services(settings)
+def _qa_module() -> Any | None:
+    try:
+        return importlib.import_module("assistant.qa")
+    except ImportError:
+        return None
 
 
-def _load_facade() -> Any | None:
-    """Return the library facade class if the retrieval/answering package provides one, else None."""
-    for module, attr in (("assistant.qa.service", "LibraryService"), ("assistant.qa", "LibraryService")):
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        cls = getattr(mod, attr, None)
-        if cls is not None:
-            return cls
-    return None
+def _qa_answer(services: Services, question: str, document: str | None) -> dict[str, Any] | None:
+    """Return the answering engine's answer when ``assistant.qa`` provides one, else None."""
+    mod = _qa_module()
+    fn = getattr(mod, "answer", None) if mod is not None else None
+    if fn is None:
+        return None
+    result = fn(question, services.library, document=document)
+    return _jsonable(result)
+
+
+def build_services(settings: Settings, dense: bool | None = None) -> Services:
+    """Return the services object for the workspace."""
+    return Services(settings, dense=dense)

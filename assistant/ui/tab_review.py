@@ -46,9 +46,10 @@ def build(services: Any, llm_factory: Any, export_dir: Path) -> SimpleNamespace:
     out_file = gr.File(label="下载", interactive=False, elem_id="review-download")
 
     @handler
-    def load(doc, sevs):
+    def load(doc, sevs, current=None):
         found = [f for f in services.findings(scope(doc)) if not sevs or f.get("severity") in sevs]
-        return gr.update(choices=finding_choices(found), value=[])
+        ids = {f["id"] for f in found}
+        return gr.update(choices=finding_choices(found), value=[i for i in current or [] if i in ids])
 
     def select_all(doc, sevs):
         found = [f for f in services.findings(scope(doc)) if not sevs or f.get("severity") in sevs]
@@ -92,13 +93,13 @@ def build(services: Any, llm_factory: Any, export_dir: Path) -> SimpleNamespace:
         chosen = _selected(ids)
         return str(review.export_xlsx(chosen, _path(".xlsx"), draft=text or review.draft_review(chosen)))
 
-    doc_pick.change(load, [doc_pick, sev_pick], [picks])
-    sev_pick.change(load, [doc_pick, sev_pick], [picks])
-    refresh.click(lambda: gr.update(choices=doc_choices(services)), None, [doc_pick]).then(
-        load, [doc_pick, sev_pick], [picks])
+    inputs = [doc_pick, sev_pick, picks]
+    doc_pick.change(load, inputs, [picks])
+    sev_pick.change(load, inputs, [picks])
+    refresh.click(lambda: gr.update(choices=doc_choices(services)), None, [doc_pick]).then(load, inputs, [picks])
     all_btn.click(select_all, [doc_pick, sev_pick], [picks])
     none_btn.click(lambda: gr.update(value=[]), None, [picks])
     draft_btn.click(make_draft, [picks, polish], [draft])
     docx_btn.click(export_docx, [picks, draft], [out_file])
     xlsx_btn.click(export_xlsx, [picks, draft], [out_file])
-    return SimpleNamespace(doc_pick=doc_pick, load=load, inputs=[doc_pick, sev_pick], picks=picks)
+    return SimpleNamespace(doc_pick=doc_pick, load=load, inputs=inputs, picks=picks)

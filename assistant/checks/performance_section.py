@@ -1,0 +1,1 @@
+"""performance_section rules."""

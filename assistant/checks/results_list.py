@@ -1,0 +1,1 @@
+"""results_list rules."""
