@@ -49,7 +49,8 @@ def location_text(finding: dict[str, Any]) -> str:
         elif loc.get("line") is not None:
             parts.append(f"第{loc['line']}行")
         if loc.get("table"):
-            parts.append(f"表{loc['table']}")
+            t = str(loc["table"])
+            parts.append(t if "表" in t else f"表{t}")
         if loc.get("row"):
             parts.append(f"行“{loc['row']}”")
         if loc.get("column"):

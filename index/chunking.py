@@ -101,6 +101,10 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if not cur:
             return
         text = "\n".join(p.text for p in cur)
+        levels = [x for x in (cur_sec or "").split(" / ") if x]
+        heading = " / ".join(levels[-2:])
+        if heading and not text.startswith(levels[-1]) or len(levels) >= 2:
+            text = f"【{heading}】\n{text}"
         add(text, kind="narrative", section=cur_sec or "", project="", table="", table_kind="",
             **_loc(cur[0].page, cur[0].line))
         cur.clear()
@@ -111,9 +115,6 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if p.section != cur_sec or sum(len(x.text) for x in cur) + len(p.text) > MAX_CHARS:
             flush()
             cur_sec = p.section
-        if p.section == cur_sec and not cur and p.section and p.text.strip() != p.section.split(" / ")[-1]:
-            # repeat the heading inside the chunk so BM25 and readers see the context
-            pass
         cur.append(p)
     flush()
 

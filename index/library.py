@@ -124,10 +124,7 @@ def run_document_checks(doc: Document, settings: Settings | None = None) -> tupl
     except Exception:
         return [], [], False
     try:
-        try:
-            report = run_checks(doc, settings) if settings is not None else run_checks(doc)
-        except TypeError:
-            report = run_checks(doc)
+        report = run_checks(doc)
     except Exception as exc:  # a failing rule must not lose the document
         log.warning("文档“%s”复核失败：%s", doc.name, exc)
         return [], [{"rule": "*", "reason": f"复核引擎出错：{exc}"}], True

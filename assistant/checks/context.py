@@ -33,10 +33,20 @@ class Val:
 def half_ulp_of(text: str, unit: str | None = None, kind: str = "amount") -> Decimal:
     """Half a unit of the printed precision of ``text``, in 万元 for amounts."""
     d = decimals_of(text)
+    if kind == "number" and d == 0:
+        return Decimal(0)  # counts and whole scores are exact
     h = Decimal(5) * Decimal(10) ** (-(d + 1))
     if kind == "amount":
         h *= UNIT_TO_WAN.get(unit or "万元", Decimal(1))
     return h
+
+
+def _presentation_only(printed: Val, exact: Decimal) -> bool:
+    """True when ``printed`` is just ``exact`` shown with fewer decimals (10.535 for 10.5348)."""
+    if printed.empty or printed.half_ulp == 0:
+        return False
+    step = printed.half_ulp * 2
+    return abs(printed.value - exact) <= printed.half_ulp and (exact / step) != (exact / step).to_integral_value()
 
 
 def table_label(t: Table) -> str:
@@ -97,7 +107,7 @@ class RuleContext:
     def emit(self, severity: str, detail: str, *, reported: Decimal | str | None = None,
              expected: Decimal | str | None = None, difference: Decimal | str | None = None,
              formula: str = "", locations: list[Location] | tuple[Location, ...] = ()) -> None:
-        msg = f"{self.title}：{detail}" if detail else self.title
+        msg = detail or self.title
         self.findings.append(Finding(rule=self.rule, severity=severity, message=msg, reported=fmt(reported),
                                      expected=fmt(expected), difference=fmt(difference), formula=formula,
                                      locations=tuple(locations)))
@@ -127,6 +137,8 @@ class RuleContext:
         ulp = max([i.half_ulp for i in used] + [total.half_ulp])
         tol = Decimal(n) * ulp
         diff = total.value - expected
+        if _presentation_only(total, expected):
+            return None
         sev = self.judge(diff, tol)
         if sev is None:
             return None
@@ -149,6 +161,8 @@ class RuleContext:
         if a.empty and b.empty:
             return None
         diff = a.value - b.value
+        if _presentation_only(a, b.value) or _presentation_only(b, a.value):
+            return None
         tol = a.half_ulp + b.half_ulp
         sev = self.judge(diff, tol)
         if sev is None:

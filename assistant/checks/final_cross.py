@@ -256,7 +256,8 @@ def code_names(ctx: RuleContext) -> None:
                     seen[r.code or ""] = (t, r)
                     continue
                 pt, pr = prev
-                if _name_key(pr.label) != _name_key(r.label):
+                a_, b_ = _name_key(pr.label), _name_key(r.label)
+                if a_ != b_ and not (min(len(a_), len(b_)) >= 6 and (a_.startswith(b_) or b_.startswith(a_))):
                     la = ctx.loc_cell(pt, pr, pt.columns[0] if pt.columns else "")
                     lb = ctx.loc_cell(t, r, t.columns[0] if t.columns else "")
                     ctx.emit("warning", f"科目 {r.code}：{table_label(pt)}为“{pr.label}”，{table_label(t)}为“{r.label}”",

@@ -49,15 +49,17 @@ class Location:
         return " ".join(parts)
 
 
-def fmt(v: Decimal | str | None) -> str | None:
+def fmt(v: Decimal | int | str | None) -> str | None:
     """Format a Decimal for a finding: no exponent, no trailing noise beyond what was computed."""
     if v is None:
         return None
     if isinstance(v, str):
         return v
-    if v == v.to_integral_value() and abs(v) < Decimal("1e15"):
-        return str(v.quantize(Decimal(1)))
-    s = format(v.normalize(), "f")
+    if isinstance(v, int):
+        return str(v)
+    s = format(v, "f")
+    if "." in s and len(s.split(".")[1]) > 4:
+        s = format(v.quantize(Decimal("0.0001")).normalize(), "f")
     return s
 
 

@@ -76,3 +76,67 @@ def build_document(spec: dict[str, Any], name: str = "case.txt") -> Document:
                                         section=ps.get("section", "")))
     doc.year = spec.get("year")
     return doc
+
+
+def _select_row(table: Table, sel: str) -> Row:
+    side = None
+    if ":" in sel and not sel.startswith("code:"):
+        side, sel = sel.split(":", 1)
+    for r in table.rows:
+        if sel.startswith("code:") and r.code == sel[5:]:
+            return r
+        if r.label == sel and (side is None or r.side == side):
+            return r
+    raise KeyError(f"行“{sel}”不在表 {table.id}（{table.kind}）中")
+
+
+def set_cell(doc: Document, kind: str, row: str, column: str, text: str) -> None:
+    """Replace one cell's printed text (re-typed the way the extractor types it)."""
+    import dataclasses
+
+    from ..numbers import parse_number
+
+    idx = 0
+    if "#" in kind:
+        kind, n = kind.split("#", 1)
+        idx = int(n)
+    table = doc.tables_of(kind)[idx]
+    r = _select_row(table, row)
+    old = r.cells.get(column)
+    if old is None:
+        r.cells[column] = _cell(text, doc_id=doc.id, table=table.id, row=r.label, column=column, unit=table.unit,
+                                line=r.line, kind=None, page=r.page)
+        return
+    v = parse_number(text)
+    kind_ = old.kind if v is not None and old.kind not in ("empty", "text") else ("empty" if not text.strip() else (
+        "amount" if v is not None and table.unit else ("number" if v is not None else "text")))
+    unit = old.unit or (table.unit if kind_ == "amount" else None)
+    r.cells[column] = dataclasses.replace(old, text=text, value=v, kind=kind_, unit=unit if kind_ == "amount" else
+                                          (old.unit if kind_ == "percent" else None))
+
+
+def apply_patches(doc: Document, spec: dict[str, Any]) -> Document:
+    """Apply ``set: [[kind, row, column, text], …]`` and ``replace: [[old, new], …]`` to a built document."""
+    import dataclasses
+
+    for kind, row, column, text in spec.get("set", []) or []:
+        set_cell(doc, str(kind), str(row), str(column), str(text))
+    for old, new in spec.get("replace", []) or []:
+        hit = False
+        for i, p in enumerate(doc.paragraphs):
+            if old in p.text:
+                doc.paragraphs[i] = dataclasses.replace(p, text=p.text.replace(old, new))
+                hit = True
+        if not hit:
+            raise KeyError(f"段落中没有“{old}”")
+    for kind, key_, value in spec.get("meta", []) or []:
+        doc.tables_of(kind)[0].meta[key_] = value
+    for kind, row, name in spec.get("rename", []) or []:
+        r = _select_row(doc.tables_of(kind)[0], str(row))
+        r.label = str(name)
+    for kind, row, attr, value in spec.get("attrs", []) or []:
+        _select_row(doc.tables_of(kind)[0], str(row)).attrs[str(attr)] = str(value)
+    drop = set(spec.get("drop", []) or [])
+    if drop:
+        doc.tables = [t for t in doc.tables if t.kind not in drop]
+    return doc

@@ -108,16 +108,17 @@ def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
 
 
 def detect_doc_type(doc: Document, head_text: str) -> str:
+    """Return the report family from the opening text first, then from the table kinds found."""
     kinds = {t.kind for t in doc.tables}
     finals = {k for k in kinds if k.startswith("final_")}
-    if "部门决算" in head_text[:400] or len(finals) >= 3:
+    head = re.sub(r"\s+", "", head_text[:600])
+    if "部门决算" in head[:400] or len(finals) >= 3:
         return "final_accounts"
-    if re.search(r"评价结果.{0,12}公开|评价工作情况公开表", head_text[:600]) or (
-        "results_list" in kinds and len(doc.tables) <= 2):
-        return "results_list"
-    if re.search(r"自评(总)?报告", head_text[:600]):
+    if re.search(r"自评(总)?报告", head):
         return "self_eval_report"
-    if re.search(r"评价报告|绩效评价", head_text[:600]):
+    if re.search(r"评价结果.{0,12}公开|评价工作情况公开表", head) or ("results_list" in kinds and len(doc.tables) <= 2):
+        return "results_list"
+    if re.search(r"评价报告|绩效评价", head):
         return "evaluation_report"
     return "other"
 
@@ -176,6 +177,9 @@ def extract_document(raw: RawDocument) -> Document:
             table = parse_generic(it, doc_id=doc_id, table_id=table_id, kind=kind if parser is None else "generic",
                                   title=title)
         doc.tables.append(table)
+    from .performance import reconcile_indicator_tables
+
+    reconcile_indicator_tables(doc.tables)  # a scoring annex's lost 二级 labels, from the 指标体系
     doc.paragraphs = build_paragraphs(raw)
     head = "".join(p.text for p in doc.paragraphs[:12])
     doc.title = next((p.text for p in doc.paragraphs[:6] if len(p.text) >= 6 and not p.text.startswith("目")), "")

@@ -30,24 +30,29 @@ def _joined(rows: list[list[str]], n: int) -> str:
     return " ".join(c for r in rows[:n] for c in r if c)
 
 
-def _final_by_headers(head: str) -> str | None:
-    """Recognise an untitled 部门决算 table by its printed headers."""
-    if re.search(r"因公出国", head) and re.search(r"公务接待", head):
+def _final_by_headers(cells: list[str]) -> str | None:
+    """Recognise an untitled 部门决算 table by its printed header cells (short cells of the first rows)."""
+    head = " ".join(cells)
+    exact = set(cells)
+    if re.search(r"因公出国", head) and re.search(r"公务接待|公务用车", head) or (
+            {"年初预算数", "全年预算数", "决算数"} <= exact):
         return "final_09"
     if re.search(r"车辆数", head) or (re.search(r"单价", head) and re.search(r"设备", head)):
         return "final_10"
-    if re.search(r"经济分类", head) and re.search(r"科目名称", head) or re.search(r"人员经费.*公用经费", head):
+    if re.search(r"经济分类", head) and "科目名称" in head or {"人员经费", "公用经费"} <= exact:
         return "final_06"
-    if re.search(r"收入", head) and re.search(r"支出", head) and re.search(r"按功能分类|项目.*决算数.*项目", head):
-        if re.search(r"一般公共预算财政拨款.*政府性基金预算财政拨款", head):
+    if "收入" in exact and "支出" in exact or "收入" in exact and re.search(r"按功能分类", head):
+        if "一般公共预算财政拨款" in exact or "政府性基金预算财政拨款" in exact:
             return "final_04"
         return "final_01"
-    if re.search(r"本年收入合计", head) and re.search(r"财政拨款收入", head):
+    if re.search(r"收入合计", head) and re.search(r"财政拨款收入", head):
         return "final_02"
-    if re.search(r"本年支出合计", head) and re.search(r"上缴上级支出|对附属单位补助", head):
+    if re.search(r"上缴上级支出|对附属单位补助", head) and re.search(r"基本支出", head):
         return "final_03"
-    if re.search(r"年初结转和结余", head) and re.search(r"年末结转和结余", head) and re.search(r"科目", head):
+    if re.search(r"年初结转", head):
         return None  # 07 or 08: only the title tells which fund
+    if re.search(r"基本支出", head) and re.search(r"项目支出", head) and re.search(r"科目|功能分类", head):
+        return "final_05"
     return None
 
 
@@ -85,7 +90,9 @@ def classify_table(raw: RawTable) -> tuple[str, str]:
         return "staffing", title
     if re.search(r"批复金额|执行数|执行率", head) and "项目名称" in head:
         return "project_list", title
-    final = _final_by_headers(head)
+    # header cells are short; long cells are body text that may mention any of these words
+    final = _final_by_headers([re.sub(r"\s+", "", c) for r in texts[:4] for c in r
+                               if 0 < len(re.sub(r"\s+", "", c)) <= 20])
     if final:
         return final, title
     if public_no is not None and 1 <= public_no <= 10:

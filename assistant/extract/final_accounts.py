@@ -46,7 +46,8 @@ not zero); counts are "number". 行次/栏次 and 科目编码 are never cells (
 ``Row.attrs["行次"]``). Every cell keeps its Source (document, page or line, table id, row label,
 canonical column, bbox).
 
-Table.meta: "部门" (from a printed “部门：…” line), "公开表号" (“公开05表”), "年度" when printed,
+Table.meta: "部门" (from a printed “部门：…” line, or the “XX局 2024 年度部门决算表” heading printed
+above the first table), "公开表号" (“公开05表”), "年度" when printed,
 "计量单位" for non-money tables, "预算数口径" for horizontal 三公 tables. Table.unit from 金额单位.
 
 :func:`missing_final_kinds` compares the tables a document's 目录 lists with the tables found (the
@@ -158,6 +159,11 @@ def _meta_from_context(raw: RawTable) -> dict[str, str]:
         m = re.search(r"(20\d{2})\s*年度", s)
         if m and "年度" not in meta:
             meta["年度"] = m.group(1)
+        m = re.match(r"^(?:第.部分)?\s*(\S.*?)\s*(?:20\d{2}\s*)?年度部门决算表$", s.strip())
+        if m and not any(re.search(r"部门[:：]", x) for x in raw.context) and re.search(
+                r"[\u4e00-\u9fff]", m.group(1)) and "部门" not in meta:
+            # 上海 style: “上海市规划和自然资源局 2024 年度部门决算表” printed above 公开01表
+            meta["部门"] = _squash(m.group(1))
         m = re.search(r"单位[:：]\s*([^\s]+)", s)
         if m and not re.search(r"元", m.group(1)):
             meta["计量单位"] = m.group(1)

@@ -167,7 +167,7 @@ def parse_self_eval(raw: RawTable, *, doc_id: str, table_id: str, kind: str, tit
             table.meta["项目名称"] = _t(val)
             continue
         if "主管部门" in joined and ("实施单位" in joined or mode == ""):
-            for k, (j, c) in enumerate(ne):
+            for k, (_j, c) in enumerate(ne):
                 t = _n(c.text)
                 for key in ("主管部门", "实施单位"):
                     if t.startswith(key):
@@ -192,7 +192,7 @@ def parse_self_eval(raw: RawTable, *, doc_id: str, table_id: str, kind: str, tit
         if f.startswith("总分") or f in ("合计", "总计"):
             nums = [(j, c) for j, c in ne if _is_num(c.text)]
             row = Row(label="总分", role="total", page=page, line=line)
-            for name, (j, c) in zip(("分值", "得分"), nums):
+            for name, (_j, c) in zip(("分值", "得分"), nums, strict=False):
                 row.cells[name] = _cell(c, doc_id=doc_id, table_id=table_id, row="总分", column=name, kind="number")
             table.rows.append(row)
             mode = "done"
@@ -288,7 +288,7 @@ def _indicator_row(raw_row, ne, pos, carry1, carry2, doc_id, table_id):
     if slots["分值"] is None or not _is_num(slots["分值"].text):
         q3 = h3 + off
         rest = [c for c in raw_row[q3 + 1:] if _n(c.text)]
-        slots = dict(zip(names, rest + [None] * 5))
+        slots = dict(zip(names, rest + [None] * 5, strict=False))
     for n in names:
         rc = slots.get(n)
         if n == "年度指标值":
@@ -352,7 +352,7 @@ def parse_results_list(raw: RawTable, *, doc_id: str, table_id: str, kind: str, 
     header = raw.rows[hi]
     cols = _map_columns(header, _RESULT_COLS)
     unit = None
-    for j, (name, k, h) in cols.items():
+    for name, _k, h in cols.values():
         if name == "预算":
             unit = unit_from_text(h) or table_unit(raw) or "万元"
     table = _new_table(raw, table_id=table_id, kind="results_list", title=title or "评价结果公开表", unit=unit,
@@ -372,7 +372,7 @@ def parse_results_list(raw: RawTable, *, doc_id: str, table_id: str, kind: str, 
         page, line = _row_pos(raw_row)
         role = "total" if re.fullmatch(r"(合计|总计)", _n(label)) else "item"
         row = Row(label=label, role=role, page=page, line=line)
-        for j, (name, k, h) in cols.items():
+        for j, (name, k, _h) in cols.items():
             if name == "名称" or j >= len(raw_row):
                 continue
             rc = raw_row[j]
@@ -486,7 +486,7 @@ def parse_asset(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
         page, line = _row_pos(raw_row)
         role = "total" if re.fullmatch(r"(合计|总计|小计)", _n(label)) else "item"
         row = Row(label=label, role=role, page=page, line=line)
-        for j, (name, k, h) in cols.items():
+        for j, (name, k, _h) in cols.items():
             rc = raw_row[j] if j < len(raw_row) else None
             row.cells[name] = _cell(rc, doc_id=doc_id, table_id=table_id, row=label, column=name, kind=k,
                                     unit=(units.get(j) or default_unit) if k == "amount" else None)
@@ -602,7 +602,7 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
         page, line = _row_pos(raw_row)
         items: list[tuple[str, RawCell, str]] = []  # (type, cell, text): label / num / text
         started = False
-        for j, c in ne:
+        for _j, c in ne:
             t = c.text
             if not started and _is_label(t):
                 items.append(("label", c, t))
@@ -626,7 +626,7 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
                 len(labels) >= 1 and _split_label(labels[-1][1])[0] in ("合计", "总计", "总分")):
             row = Row(label="合计", role="total", page=page, line=line)
             names = ["分值", "得分"] if len(nums) >= 2 else ["得分"]
-            for name, (c, t) in zip(names, nums):
+            for name, (c, t) in zip(names, nums, strict=False):
                 row.cells[name] = _cell(c, doc_id=doc_id, table_id=table_id, row="合计", column=name,
                                         kind="number", text=t)
             table.rows.append(row)
@@ -657,7 +657,7 @@ def parse_score_table(raw: RawTable, *, doc_id: str, table_id: str, kind: str, t
                 (nm, w), c = rest.pop(0)
                 assigned["一级指标"] = (nm, w, c)
             slots = levels[-len(rest):] if rest else []
-            for lv, ((nm, w), c) in zip(slots, rest):
+            for lv, ((nm, w), c) in zip(slots, rest, strict=False):
                 assigned[lv] = (nm, w, c)
         for i, lv in enumerate(levels):
             if lv in assigned:
@@ -735,7 +735,7 @@ def _put_numbers(row: Row, nums, texts, has, doc_id, table_id) -> int | None:
         # one number: 得分 when it follows the 评分标准 text, else 分值
         names = ["得分"] if texts and any(_RULE.search(_n(t)) for c, t in texts[:2]) else ["分值"]
     score_at = None
-    for k, (name, (c, t)) in enumerate(zip(names, nums)):
+    for k, (name, (c, t)) in enumerate(zip(names, nums, strict=False)):
         if name in row.cells:
             continue
         row.cells[name] = _cell(c, doc_id=doc_id, table_id=table_id, row=label, column=name, kind="number", text=t)
@@ -800,7 +800,7 @@ def _append_texts(row: Row, texts, has) -> None:
         targets = [(name, texts[0])]
     else:
         pre = [s for s in slots if s != "评分过程"]
-        targets = list(zip(pre + ["评分过程"] * 3, texts))
+        targets = list(zip(pre + ["评分过程"] * 3, texts, strict=False))
     for name, (c, t) in targets:
         old = row.cells.get(name)
         if old is None:
@@ -867,3 +867,58 @@ def join_split_tables(items: list) -> list:
             j = k + 1
         i += 1
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Indicator tables of one document: the full 指标体系 fills the hierarchy a scoring table lost
+# ---------------------------------------------------------------------------------------------------
+
+
+def reconcile_indicator_tables(tables: list[Table]) -> None:
+    """Given a document's tables, complete the 一级/二级 of scoring-table indicators from its 指标体系.
+
+    A scoring annex printed with vertically merged cells often loses a 二级 label (the label stands on
+    another row, or on the previous page). When the same document prints a complete indicator system
+    (every indicator with its 一级 and 二级), the annex rows are aligned to it in order (names may differ
+    by a typo) and an empty or displaced 二级 is replaced; each table says so in ``warnings``.
+    """
+    from difflib import SequenceMatcher
+
+    def full(t: Table) -> bool:
+        ind = [r for r in t.rows if r.role == "indicator"]
+        return bool(ind) and all(r.attrs.get("一级指标") and r.attrs.get("二级指标") for r in ind)
+
+    scored = [t for t in tables if t.kind in ("score_table", "score_summary")]
+    systems = [t for t in scored if full(t) and any("三级指标" in r.attrs for r in t.rows)]
+    for t in scored:
+        if t in systems or not any("三级指标" in r.attrs for r in t.rows):
+            continue
+        ref = next((s for s in systems if s is not t), None)
+        if ref is None:
+            continue
+        mine = [r for r in t.rows if r.role == "indicator"]
+        theirs = [r for r in ref.rows if r.role == "indicator"]
+        a = [_n(r.attrs.get("三级指标", r.label)) for r in mine]
+        b = [_n(r.attrs.get("三级指标", r.label)) for r in theirs]
+        pairs: list[tuple[int, int]] = []
+        sm = SequenceMatcher(a=a, b=b, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+                pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
+        subs2 = {_n(r.label) for r in t.rows if r.role == "subtotal" and r.level == "二级"}
+        fixed = 0
+        for i, j in pairs:
+            r, s = mine[i], theirs[j]
+            if SequenceMatcher(a=a[i], b=b[j]).ratio() < 0.6:
+                continue
+            want2 = s.attrs.get("二级指标", "")
+            have2 = r.attrs.get("二级指标", "")
+            if not want2 or _n(have2) == _n(want2) or SequenceMatcher(a=_n(have2), b=_n(want2)).ratio() >= 0.8:
+                continue  # the same 二级 (perhaps spelled differently)
+            name2 = next((x for x in subs2 if x == _n(want2) or _n(want2) in x or x in _n(want2)), want2)
+            r.attrs["二级指标"] = name2
+            if not r.attrs.get("一级指标"):
+                r.attrs["一级指标"] = s.attrs.get("一级指标", "")
+            fixed += 1
+        if fixed:
+            t.warnings.append(f"{fixed} 个指标的二级指标在本表中缺失或因合并单元格错位，已按{ref.title or ref.id}补齐。")

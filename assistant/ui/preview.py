@@ -3,6 +3,7 @@ source's lines with the cited lines highlighted."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,19 @@ class Preview:
     caption: str
 
 
+_TABLE_ID = re.compile(r"[（(]([A-Za-z]+\d+)[）)]\s*$")
+
+
+def table_ref(label: str | None) -> str | None:
+    """Return the table id in a location's table label (“支出决算表（T4）” → “T4”), else the label."""
+    if not label:
+        return None
+    m = _TABLE_ID.search(label)
+    return m.group(1) if m else label
+
+
 def _find_table(doc: Document, key: str | None) -> Table | None:
+    key = table_ref(key)
     if not key:
         return None
     for t in doc.tables:

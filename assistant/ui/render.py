@@ -36,7 +36,10 @@ def where(loc: dict[str, Any]) -> str:
         parts.append(f"第{loc['page']}页")
     elif loc.get("line") is not None:
         parts.append(f"第{loc['line']}行")
-    for key, fmt in (("table", "表{}"), ("row", "行“{}”"), ("column", "列“{}”")):
+    if loc.get("table"):
+        t = str(loc["table"])
+        parts.append(t if "表" in t else f"表{t}")
+    for key, fmt in (("row", "行“{}”"), ("column", "列“{}”")):
         if loc.get(key):
             parts.append(fmt.format(loc[key]))
     return " ".join(parts)

@@ -45,13 +45,14 @@ def ingest_samples(services, files: list[Path]) -> None:
             print(f"  跳过：{r.message}", flush=True)
 
 
-def create(settings, no_samples: bool = False):
-    """Return (demo, services) for the settings; ingest the samples first when the library is empty."""
+def create(settings, no_samples: bool = False, dense: bool | None = None):
+    """Return (demo, services) for the settings; ingest the samples first when the library is empty.
+    ``dense=False`` skips the embedding model (tests)."""
     from ..review import make_llm
     from .services import build_services
     from .workspace import build_app
 
-    services = build_services(settings)
+    services = build_services(settings, dense=dense)
     if not no_samples and services.is_empty():
         ingest_samples(services, sample_files())
 
@@ -70,12 +71,17 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(data_dir=getattr(args, "library", None), port=getattr(args, "port", None))
     auth = parse_auth(settings.auth)
     demo, _ = create(settings, no_samples=getattr(args, "no_samples", False))
-    demo.queue(default_concurrency_limit=2)
-    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
-                auth_message="请输入审核助手的用户名和密码。" if auth else None,
-                allowed_paths=[str(Path(settings.data_dir) / "exports")], css=demo.workspace_css,
-                footer_links=[], max_file_size=f"{settings.max_file_mb}mb", show_error=True)
+    launch(demo, settings, auth=auth)
     return 0
+
+
+def launch(demo, settings, auth: tuple[str, str] | None = None, **kwargs):
+    """Launch the workspace with the settings' host, port, limits and the export folder allowed."""
+    demo.queue(default_concurrency_limit=2)
+    return demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
+                       auth_message="请输入审核助手的用户名和密码。" if auth else None,
+                       allowed_paths=[str(Path(settings.data_dir) / "exports")], css=demo.workspace_css,
+                       footer_links=[], max_file_size=f"{settings.max_file_mb}mb", show_error=False, **kwargs)
 
 
 main = serve

@@ -50,9 +50,26 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+_FAMILIES: dict[str, str] | None = None
+
+
+def _registry_families() -> dict[str, str]:
+    global _FAMILIES
+    if _FAMILIES is None:
+        try:
+            rules = importlib.import_module("assistant.checks").load_rules()
+            _FAMILIES = {code: r.family for code, r in rules.items()}
+        except Exception:
+            _FAMILIES = {}
+    return _FAMILIES
+
+
 def rule_family(rule: str) -> str:
-    """Return the family of a rule code: the part before the first dot or digit (“FA01” → “FA”)."""
+    """Return the family of a rule: the check registry's family, else the code's prefix (“FA-X-01” → “FA-X”)."""
     rule = rule or ""
+    fam = _registry_families().get(rule)
+    if fam:
+        return fam
     if "." in rule:
         return rule.split(".", 1)[0]
     m = re.match(r"[A-Za-z_\-]+", rule)
@@ -262,6 +279,18 @@ def _column_candidates(table: Table, row: Row, q: str) -> list[tuple[int, str]]:
     return out
 
 
+def _common_len(a: str, b: str) -> int:
+    """Return the length of the longest common substring of a and b."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
 def lookup_answer(question: str, docs: list[Document]) -> dict[str, Any]:
     """Given a question and documents, return the best-matching table cell as an answer with citation."""
     q = normalize_label(_ASK_WORDS.sub("", question))
@@ -269,9 +298,9 @@ def lookup_answer(question: str, docs: list[Document]) -> dict[str, Any]:
     for doc in docs:
         bonus = 0
         for key in (doc.department, doc.name.rsplit(".", 1)[0]):
-            k = normalize_label(key or "")
-            if k and (k in q or any(part in q for part in re.split(r"[市区县委局部办]", k) if len(part) >= 3)):
-                bonus = 5
+            common = _common_len(q, normalize_label(key or ""))
+            if common >= 2:
+                bonus = max(bonus, 2 * common)
         if doc.year and str(doc.year) in q:
             bonus += 1
         for table in doc.tables:
@@ -306,18 +335,20 @@ def _source_dict(src: Source) -> dict[str, Any]:
 
 
 def _qa_module() -> Any | None:
+    """Return the answering engine module when it provides ``answer``, else None."""
     try:
-        return importlib.import_module("assistant.qa")
+        mod = importlib.import_module("assistant.qa")
     except ImportError:
         return None
+    return mod if callable(getattr(mod, "answer", None)) else None
 
 
 def _qa_answer(services: Services, question: str, document: str | None) -> dict[str, Any] | None:
     """Return the answering engine's answer when ``assistant.qa`` provides one, else None."""
     mod = _qa_module()
-    fn = getattr(mod, "answer", None) if mod is not None else None
-    if fn is None:
+    if mod is None:
         return None
+    fn = mod.answer
     result = fn(question, services.library, document=document)
     return _jsonable(result)
 

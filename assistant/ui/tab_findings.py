@@ -12,7 +12,9 @@ from .common import ALL, doc_choices, handler, preview_updates, scope
 from .render import SEVERITY_NAMES
 from .services import rule_family
 
-FINDING_HEADERS = ["编号", "文档", "严重程度", "规则", "问题", "复核公式", "列示数", "复核数", "差异", "位置"]
+FINDING_HEADERS = ["严重程度", "规则", "问题", "列示数", "复核数", "差异", "复核公式", "位置", "文档"]
+FAMILY_NAMES = {"final_accounts": "决算表内核对", "final_cross": "决算表间核对", "narrative": "情况说明与表格核对",
+                "performance": "绩效评价核对", "self_eval": "自评表核对", "results_list": "评价结果公开表核对"}
 SEVERITY_CHOICES = [("严重", "error"), ("一般", "warning"), ("提示", "info")]
 
 
@@ -24,14 +26,14 @@ def filter_findings(findings: list[dict[str, Any]], severities: list[str] | None
 
 
 def finding_row(f: dict[str, Any]) -> list[Any]:
-    return [f["id"], f.get("document", ""), SEVERITY_NAMES.get(f.get("severity", ""), f.get("severity", "")),
-            f.get("rule", ""), f.get("message", ""), f.get("formula", ""), f.get("reported", ""),
-            f.get("expected", ""), f.get("difference", ""), location_text(f)]
+    return [SEVERITY_NAMES.get(f.get("severity", ""), f.get("severity", "")), f.get("rule", ""),
+            f.get("message", ""), f.get("reported", ""), f.get("expected", ""), f.get("difference", ""),
+            f.get("formula", ""), location_text(f), f.get("document", "")]
 
 
 def family_choices(services: Any) -> list[tuple[str, str]]:
     fams = sorted({rule_family(f.get("rule", "")) for f in services.findings()} - {""})
-    return [("全部规则", ALL)] + [(f, f) for f in fams]
+    return [("全部规则", ALL)] + [(FAMILY_NAMES.get(f, f), f) for f in fams]
 
 
 def build(services: Any) -> SimpleNamespace:
@@ -46,7 +48,9 @@ def build(services: Any) -> SimpleNamespace:
     with gr.Row():
         with gr.Column(scale=3):
             table = gr.Dataframe(headers=FINDING_HEADERS, value=[], interactive=False, wrap=True,
-                                 label="发现的问题（点击一行查看位置）", elem_id="findings-table", max_height=420)
+                                 label="发现的问题（点击一行查看位置）", elem_id="findings-table", max_height=420,
+                                 column_widths=["70px", "100px", "34%", "80px", "80px", "70px", "20%", "12%",
+                                                "12%"])
         with gr.Column(scale=1):
             nc_table = gr.Dataframe(headers=["文档", "未核查项", "原因"], value=[], interactive=False, wrap=True,
                                     label="未核查事项", elem_id="not-checked-table", max_height=420)

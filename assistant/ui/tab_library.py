@@ -63,7 +63,7 @@ def build(services: Any, max_file_mb: int) -> SimpleNamespace:
                 gr.Warning(result.message)
             yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False))
         ok = sum(1 for r in rows if r[1] in (STATUS_NAMES["added"], STATUS_NAMES["replaced"]))
-        gr.Info(f"导入完成：{ok} 个文件已加入资料库。")
+        gr.Info(f"导入完成：{ok} 个文件已加入资料库。", duration=4)
         yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False), value=None)
 
     @handler
@@ -71,7 +71,7 @@ def build(services: Any, max_file_mb: int) -> SimpleNamespace:
         if not doc_id:
             raise gr.Error("请先在下拉框中选择要移除的文档。", title="未选择文档")
         name = services.remove(doc_id)
-        gr.Info(f"已从资料库移除“{name}”。")
+        gr.Info(f"已从资料库移除“{name}”。", duration=4)
         return document_rows(services), gr.update(choices=doc_choices(services, with_all=False), value=None)
 
     def do_refresh():

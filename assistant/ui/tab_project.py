@@ -10,6 +10,7 @@ import gradio as gr
 
 from ..documents import Document, Row, Table, normalize_label
 from .common import doc_choices, handler
+from .preview import table_ref
 from .render import esc, html_table, severity_badge
 
 PROJECT_KINDS = ("self_eval", "score_table", "score_summary", "results_list", "project_list")
@@ -47,7 +48,7 @@ def _split(key: str, doc: Document) -> tuple[Table, list[Row]]:
 
 
 def _matches(loc: dict[str, Any], table: Table, rows: list[Row]) -> bool:
-    if loc.get("table") not in (table.id, table.kind, table.title):
+    if table_ref(loc.get("table")) not in (table.id, table.kind, table.title):
         return False
     if len(rows) == len(table.rows) or not loc.get("row"):
         return True

@@ -1,0 +1,1 @@
+"""Question answering: entity resolution, routing, deterministic answers with citations, optional LLM phrasing."""

@@ -1,0 +1,979 @@
+"""The answering engine: resolve entities, route the question, compose a deterministic Chinese answer
+from table cells, recomputations and the check engine's findings — every figure with its source.
+
+Routes: ``findings`` (有哪些不一致), ``check`` (复核…), ``compare`` (哪个项目得分最低), ``compute``
+(相差/占比/合计/倍), ``figure`` (a cell), ``passage`` (extractive, hybrid retrieval), ``not_found``.
+The engine never guesses: when the library has no cell, finding or passage for the question it says so.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..documents import Cell, Document, Row, Table
+from .answer import Answer, Fig, fmt_num, places_of
+from .entities import (
+    METRICS,
+    DocProfile,
+    Metric,
+    ProjectRef,
+    all_projects,
+    doc_profile,
+    explicit_years,
+    filter_by_type,
+    find_columns,
+    find_metrics,
+    lcs_len,
+    match_documents,
+    match_projects,
+    mentions_project,
+    normalize,
+    relative_year,
+    squash,
+    core_department,
+    display_name,
+)
+
+FINDINGS_RE = re.compile(r"(不一致|问题|错误|差错|异常|疑点|矛盾|有误|不符|对不上|勾稽)")
+FINDINGS_ASK_RE = re.compile(r"(哪些|什么|有没有|有无|是否|列出|几处|多少处|几个|存在)")
+CHECK_RE = re.compile(r"(复核|核对|核实|核算|验证|校验|对不对|是否正确|算得对|算对|重新计算|复算)")
+COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|排名|排第|前[三五十]|后[三五]|哪个项目|哪些项目|哪一个|哪项)")
+OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
+OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
+OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少)")
+OP_DIFF = re.compile(r"(相差|差额|差多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|比.{1,20}(多|少|高|低))")
+ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
+
+NOT_FOUND_PREFIX = "资料库中没有找到"
+
+
+@dataclass
+class Scope:
+    docs: list[Document]
+    named: bool
+    note: str = ""
+
+
+class Engine:
+    """Deterministic question answering over a :class:`index.library.Library`."""
+
+    def __init__(self, library, retriever=None) -> None:
+        self.library = library
+        if retriever is None:
+            from index.retriever import HybridRetriever
+
+            retriever = HybridRetriever(library)
+        self.retriever = retriever
+        self._lock = threading.Lock()
+        self._gen = None
+        self._docs: list[Document] = []
+        self._profiles: list[DocProfile] = []
+        self._projects: list[ProjectRef] = []
+
+    # ------------------------------------------------------------------ state
+    def _refresh(self) -> None:
+        gen = self.library.generation
+        with self._lock:
+            if gen != self._gen:
+                self._docs = self.library.all_documents()
+                self._profiles = [doc_profile(d) for d in self._docs]
+                self._projects = all_projects(self._docs)
+                self._gen = gen
+
+    # ------------------------------------------------------------------ entry
+    def ask(self, question: str, document: str | None = None) -> Answer:
+        q = (question or "").strip()
+        if not q:
+            return Answer("请输入问题。", False, route="not_found")
+        self._refresh()
+        if not self._docs:
+            return Answer("资料库为空：请先导入报告，再提问。", False, route="not_found")
+        scope = self._scope(q, document)
+        if isinstance(scope, Answer):
+            return scope
+        s = squash(q)
+        try:
+            if self._is_findings(s):
+                return self._findings(q, scope)
+            if CHECK_RE.search(s):
+                return self._check(q, scope)
+            if COMPARE_RE.search(s) and not self._two_operands(q, scope):
+                ans = self._compare(q, scope)
+                if ans is not None:
+                    return ans
+            if self._is_compute(q):
+                ans = self._compute(q, scope)
+                if ans is not None:
+                    return ans
+            ans = self._figure(q, scope)
+            if ans is not None:
+                return ans
+        except (InvalidOperation, ZeroDivisionError) as exc:  # pragma: no cover - defensive
+            return Answer(f"无法计算：{exc}", False, route="not_found")
+        return self._passage(q, scope)
+
+    @staticmethod
+    def _is_findings(s: str) -> bool:
+        if COMPARE_RE.search(s) or not FINDINGS_RE.search(s):
+            return False
+        strong = re.search(r"不一致|错误|差错|异常|矛盾|有误|不符|对不上|勾稽|疑点", s)
+        data = re.search(r"数据|数字|金额|表|复核|审核|核对|检查|勾稽", s)
+        if re.search(r"主要问题|存在的问题|存在问题|问题及原因|原因分析", s) and not strong:
+            return False
+        return bool((strong or data) and (FINDINGS_ASK_RE.search(s) or CHECK_RE.search(s)))
+
+    # ------------------------------------------------------------------ scope
+    def _scope(self, q: str, document: str | None) -> Scope | Answer:
+        profiles = self._profiles
+        if document:
+            doc_id = self.library.resolve_id(document)
+            profiles = [p for p in profiles if p.doc.id == doc_id]
+            if not profiles:
+                return Answer(f"{NOT_FOUND_PREFIX}文档“{document}”。", False, route="not_found")
+        named_docs, named = match_documents(q, profiles)
+        exact = [p for sc, p in match_projects(q, [x for x in self._projects
+                                                   if any(x.doc.id == pr.doc.id for pr in profiles)]) if sc >= 100]
+        has_proj_metric = any(m.scope == "project" for _, m, _ in find_metrics(q))
+        if exact and named and has_proj_metric and not any(p.doc.id == d.doc.id for p in exact for d in named_docs):
+            ids = {p.doc.id for p in exact}
+            named_docs = [pr for pr in profiles if pr.doc.id in ids]
+        if not document:
+            unknown = self._unknown_org(q, named_docs)
+            if unknown:
+                return Answer(f"{NOT_FOUND_PREFIX}“{unknown}”的报告：资料库中的报告来自"
+                              f"{self._dept_list()}。", False, route="not_found")
+        chosen = named_docs if named else profiles
+        # years
+        years = explicit_years(q)
+        rel = relative_year(q)
+        note = ""
+        if years:
+            sel = [p for p in chosen if p.doc.year in years]
+            if not sel:
+                have = "、".join(sorted({f"{p.doc.year}年" for p in chosen if p.doc.year}))
+                who = self._who(chosen, named)
+                return Answer(f"{NOT_FOUND_PREFIX}{who}{'、'.join(str(y) for y in years)}年的报告"
+                              f"（资料库中{who}的报告年度为：{have or '未知'}）。", False, route="not_found")
+            chosen = sel
+        elif rel is not None:
+            if rel == -1:
+                sel = chosen  # 去年 = the report year (reports are read the year after)
+                note = "（“去年”按报告年度理解）"
+            else:
+                who = self._who(chosen, named)
+                target = "今年" if rel == 0 else "前年"
+                years_have = "、".join(sorted({f"{p.doc.year}年" for p in chosen if p.doc.year}))
+                return Answer(f"{NOT_FOUND_PREFIX}{who}{target}的数据：报告按年度编制，资料库中{who}的报告为"
+                              f"{years_have or '年度未知'}报告。", False, route="not_found")
+            chosen = sel
+        if len(chosen) > 1:
+            chosen = filter_by_type(q, chosen)
+        return Scope(docs=[p.doc for p in chosen], named=named or bool(document), note=note)
+
+    def _who(self, profiles: list[DocProfile], named: bool) -> str:
+        if named and profiles:
+            return display_name(profiles[0].doc)
+        return ""
+
+    def _dept_list(self) -> str:
+        names = []
+        for p in self._profiles:
+            n = display_name(p.doc)
+            if n and n not in names:
+                names.append(n)
+        return "、".join(names[:12])
+
+    def _unknown_org(self, q: str, named_docs: list[DocProfile]) -> str | None:
+        s = squash(q)
+        for _sc, p in match_projects(q, self._projects):
+            if _sc >= 100:
+                s = s.replace(squash(p.name), "|")
+        for m in ORG_RE.finditer(s):
+            org = m.group(1)
+            org = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|关于)", "", org)
+            if len(org) < 3:
+                continue
+            full = org
+            org = core_department(org)
+            if len(org) < 2:
+                continue
+            loc = full[: len(full) - len(org)].replace("中共", "")
+            if len(loc) >= 2 and not any(loc in squash((p.doc.department or "") + (p.doc.title or "")) or
+                                         any(loc in a for a in p.aliases) for p in self._profiles):
+                return full
+            covered = False
+            for p in self._profiles:
+                for a in p.aliases:
+                    if org in a or a in org:
+                        covered = True
+                        break
+                    n, _ = lcs_len(org, a)
+                    if n >= max(3, len(org) - 1):
+                        covered = True
+                        break
+                if covered:
+                    break
+            # a project or table word is not an organisation
+            if not covered and any(org in squash(pr.name) for pr in self._projects):
+                covered = True
+            if not covered:
+                return org
+        return None
+
+    # ------------------------------------------------------------------ helpers: cells
+    @staticmethod
+    def _num(cell: Cell | None) -> bool:
+        return cell is not None and cell.is_number
+
+    def _doc_metric_figs(self, doc: Document, m: Metric, column: str | None) -> list[tuple[Fig, Table, Row]]:
+        """Figures for a document-level metric, primary table first."""
+        out: list[tuple[Fig, Table, Row]] = []
+        wanted_rows = {normalize(r) for r in m.rows}
+        for kind in m.kinds:
+            for t in doc.tables_of(kind):
+                for r in t.rows:
+                    lab = normalize(r.label)
+                    if lab not in wanted_rows and not (r.role == "total" and "合计" in wanted_rows and kind != "final_01"):
+                        continue
+                    if m.side and r.side and r.side != m.side:
+                        continue
+                    if kind == "final_01" and m.side and r.side is None:
+                        continue
+                    cols = [c for c in (column, m.default_column if kind != "final_01" else None, "决算数",
+                                        "本年支出合计" if m.key == "本年支出合计" else None) if c]
+                    if kind in ("final_03", "final_05") and m.key in ("基本支出", "项目支出"):
+                        cols = [m.key]
+                    if column and kind == "final_09":
+                        cols = [column]
+                    cell = next((r.cells[c] for c in cols if c in r.cells), None)
+                    if cell is None:
+                        continue
+                    label = m.key if not column or column == m.default_column else f"{m.key}{column}"
+                    if kind == "final_09" and (column or m.default_column):
+                        label = f"{m.key}{column or m.default_column}"
+                    out.append((Fig.from_cell(cell, label, doc, t), t, r))
+                    break
+        return out
+
+    @staticmethod
+    def _narrative_figs(doc: Document, m: Metric, column: str | None) -> list[Fig]:
+        def core(x: str) -> str:
+            x = squash(x).replace("财政拨款", "").replace("部门", "")
+            return x[:-2] if x.endswith("支出") and len(x) > 4 and "经费" in x else x
+
+        want = core(m.key)
+        col = column or m.default_column
+        out = []
+        for f in doc.figures:
+            if f.kind != "amount" or core(f.subject) != want:
+                continue
+            if col in ("年初预算数", "全年预算数"):
+                if f.relation != "budget" or col[:4] not in squash(f.text):
+                    continue
+            elif f.relation != "value":
+                continue
+            fig = Fig(value=f.value, unit=f.unit or "万元", label=f"{m.key}{col if col != m.key else ''}", doc=doc,
+                      source=f.source, text=format(f.value, "f"))
+            fig.sentence_text = f.text  # type: ignore[attr-defined]
+            out.append(fig)
+        return out
+
+    def _project_cells(self, p: ProjectRef, m: Metric, q: str) -> list[tuple[Fig, Row]]:
+        t = p.table
+        s = squash(q)
+        if p.kind == "self_eval":
+            ind = self._indicator_row(t, q, p.name)
+            if ind is not None and (m.key in ("得分", "预算") or re.search(r"指标值|目标值|完成值|实际完成|分值|权重", s)):
+                col = "得分"
+                if re.search(r"指标值|目标值|年度指标", s):
+                    col = "年度指标值"
+                elif re.search(r"完成值|实际完成|完成了多少|实际值", s):
+                    col = "实际完成值"
+                elif re.search(r"分值|权重|满分", s):
+                    col = "分值"
+                cell = ind.cells.get(col)
+                if cell is not None:
+                    lab = f"{p.name}·{ind.label}{col}"
+                    if cell.kind == "text":
+                        return [(Fig(value=Decimal(0), unit=None, label=lab, doc=p.doc, source=cell.source,
+                                     text=cell.text, table=t), ind)]
+                    return [(Fig.from_cell(cell, lab, p.doc, t), ind)] if cell.is_number else []
+            funds = next((r for r in t.rows if r.role == "funds" and "总额" in r.label),
+                         next((r for r in t.rows if r.role == "funds"), None))
+            total = next((r for r in t.rows if r.role == "total"), None)
+            key = m.key
+            if key == "得分":
+                row, col = total, "得分"
+            elif key == "执行率得分":
+                row, col = funds, "得分"
+            elif key == "预算":
+                row, col = funds, "全年预算数"
+            elif key == "等级":
+                return []
+            else:
+                row, col = funds, key
+            if re.search(r"分值|满分", s) and key == "得分":
+                col = "分值"
+            if row is None or col not in row.cells:
+                return []
+            cell = row.cells[col]
+            return [(Fig.from_cell(cell, f"{p.name}{'执行率得分' if key == '执行率得分' else col}", p.doc, t), row)] \
+                if cell.is_number else []
+        # results_list / project_list: every row with that name
+        colmap = {
+            "results_list": {"得分": "得分", "等级": "等级", "预算": "预算", "年初预算数": "预算"},
+            "project_list": {"执行率": "跟踪期执行率", "全年执行数": "跟踪期执行数", "预算": "批复金额",
+                             "年初预算数": "年初预算数", "全年预算数": "批复金额"},
+        }.get(p.kind, {})
+        col = colmap.get(m.key)
+        if not col:
+            return []
+        out = []
+        for r in t.rows:
+            if r.label != p.row_label:
+                continue
+            cell = r.cells.get(col)
+            if cell is None:
+                continue
+            lab = f"{p.name}{'评价等级' if col == '等级' else col}"
+            if col == "等级":
+                out.append((Fig(value=Decimal(0), unit=None, label=lab, doc=p.doc, source=cell.source,
+                                text=cell.text, table=t), r))
+            elif cell.is_number:
+                out.append((Fig.from_cell(cell, lab, p.doc, t), r))
+        return out
+
+    @staticmethod
+    def _indicator_row(t: Table, q: str, project: str = "") -> Row | None:
+        s = squash(q)
+        pn = squash(project)
+        n_p, sub_p = lcs_len(s, pn)
+        if n_p >= 2:  # the project's own name is not an indicator mention
+            s = s.replace(sub_p, "|")
+        s = re.sub(r"得分|分值|多少|指标值|完成值|实际|项目|经费", "|", s)
+        best, best_n = None, 0
+        for r in t.rows:
+            if r.role != "indicator":
+                continue
+            lab = squash(r.label)
+            attrs = [squash(v) for k, v in (r.attrs or {}).items() if k in ("二级指标", "一级指标") and v]
+            if len(lab) >= 2 and lab in s:
+                n = len(lab) + 10
+            elif any(a in s for a in attrs if len(a) >= 3):
+                n = 5
+            else:
+                n, _ = lcs_len(s, lab)
+                if n < 3:
+                    continue
+            if n > best_n:
+                best, best_n = r, n
+        return best
+
+    def _projects_in(self, scope: Scope) -> list[ProjectRef]:
+        ids = {d.id for d in scope.docs}
+        return [p for p in self._projects if p.doc.id in ids]
+
+    def _strip_docs(self, q: str, metrics: bool = False) -> str:
+        s = squash(q)
+        if metrics:
+            for _, m, a in find_metrics(q):
+                if m.scope == "document":
+                    s = s.replace(squash(a), "|")
+        for p in self._profiles:
+            for a in p.aliases:
+                if len(a) >= 2 and a in s:
+                    s = s.replace(a, "|")
+        return s
+
+    def _resolve_projects(self, q: str, scope: Scope, metric: Metric | None = None) -> list[ProjectRef]:
+        projects = self._projects_in(scope)
+        exact = [(sc, p) for sc, p in match_projects(q, projects) if sc >= 100]
+        cands = exact or match_projects(self._strip_docs(q, metrics=True), projects)
+        if not cands:
+            return []
+        top = cands[0][0]
+        best = [p for sc, p in cands if sc >= top - 1e-9]
+        if metric is not None:
+            pref = [p for p in best if p.kind in metric.kinds]
+            best = pref or best
+        # the same name in a self-evaluation table and a list: prefer by metric kinds order
+        if metric is not None and len(best) > 1:
+            order = {k: i for i, k in enumerate(metric.kinds)}
+            best.sort(key=lambda p: order.get(p.kind, 99))
+            first_kind = best[0].kind
+            best = [p for p in best if p.kind == first_kind]
+        return best
+
+    # ------------------------------------------------------------------ routes
+    def _figure(self, q: str, scope: Scope) -> Answer | None:
+        mets = find_metrics(q)
+        cols = find_columns(q)
+        doc_mets = [m for _, m, _ in mets if m.scope == "document"]
+        proj_mets = [m for _, m, _ in mets if m.scope == "project"]
+        projects = self._resolve_projects(q, scope, proj_mets[0] if proj_mets else None)
+        if projects and proj_mets:
+            return self._project_figure(q, projects, proj_mets[0], scope)
+        if doc_mets:
+            m = doc_mets[0]
+            column = None
+            if cols:
+                column = cols[0][1]
+                if column == "全年执行数":
+                    column = "决算数"
+            return self._document_figure(q, scope, m, column)
+        name = mentions_project(q)
+        if name and proj_mets and not self._score_indicator(q, scope):
+            return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
+        # a whole-report score (绩效评价报告的总得分) or one indicator of its scoring table
+        if proj_mets and proj_mets[0].key == "得分":
+            ans = self._score_indicator(q, scope)
+            if ans is not None:
+                return ans
+            return self._report_score(q, scope)
+        name = mentions_project(q)
+        if name and proj_mets:
+            return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
+        return None
+
+    def _document_figure(self, q: str, scope: Scope, m: Metric, column: str | None) -> Answer:
+        lines: list[str] = []
+        figs: list[Fig] = []
+        extra_notes: list[str] = []
+        empty_where: list[str] = []
+        for doc in scope.docs:
+            hits = self._doc_metric_figs(doc, m, column)
+            if not hits:
+                continue
+            numeric = [(f, t, r) for f, t, r in hits if f.value is not None and (f.source is not None)]
+            numeric = [(f, t, r) for f, t, r in numeric if r.cells and f.text and f.value is not None
+                       and _is_num_text(f.text)]
+            narr = self._narrative_figs(doc, m, column)
+            if not numeric:
+                if narr:
+                    f = narr[0]
+                    figs.append(f)
+                    who = display_name(doc)
+                    yr = f"{doc.year}年" if doc.year else ""
+                    t = hits[0][1]
+                    lines.append(f"{who}{yr}{f.label}为{f.shown()}（见情况说明：{f.where()}“{getattr(f, 'sentence_text', f.text)}”；"
+                                 f"{t.kind_name}中该栏为空）。")
+                    continue
+                t = hits[0][1]
+                empty_where.append(f"《{doc.name}》{t.kind_name}“{m.key}”{column or m.default_column}栏为空")
+                continue
+            prim, pt, _ = numeric[0]
+            for f in narr[:1]:
+                if f.wan != prim.wan:
+                    figs.append(f)
+                    extra_notes.append(f"注意：情况说明中写作{f.shown()}（{f.where()}：“{f.sentence_text}”），"
+                                       f"与{pt.kind_name}的{prim.shown()}不一致，相差"
+                                       f"{fmt_num(abs(prim.wan - f.wan))}{prim.unit or ''}。")
+            figs.append(prim)
+            who = display_name(doc)
+            yr = f"{doc.year}年" if doc.year else ""
+            lines.append(f"{who}{yr}{prim.label}为{prim.shown()}（{prim.where()}）。")
+            for f, t, _r in numeric[1:]:
+                if t.kind == pt.kind:
+                    continue
+                if f.wan != prim.wan:
+                    figs.append(f)
+                    extra_notes.append(f"注意：同一报告中{t.kind_name}列示{f.label}为{f.shown()}（{f.where()}），"
+                                       f"与{pt.kind_name}的{prim.shown()}不一致，相差"
+                                       f"{fmt_num(abs(prim.wan - f.wan))}{prim.unit or ''}。")
+        if not figs:
+            if empty_where:
+                return Answer(f"{NOT_FOUND_PREFIX}{m.key}的数值：" + "；".join(empty_where) + "。", False,
+                              route="not_found")
+            who = self._who([doc_profile(d) for d in scope.docs], scope.named)
+            return Answer(f"{NOT_FOUND_PREFIX}{who}{m.key}{column or ''}的数据。", False, route="not_found")
+        if len(scope.docs) > 1 and not scope.named and len(figs) > 1:
+            lines.insert(0, "问题未指明报告，以下为资料库中各报告的数据：")
+        text = "\n".join(lines + extra_notes) + (scope.note and f"\n{scope.note}" or "")
+        return Answer(text, True, figs, route="figure")
+
+    def _project_figure(self, q: str, projects: list[ProjectRef], m: Metric, scope: Scope) -> Answer:
+        figs: list[Fig] = []
+        lines: list[str] = []
+        for p in projects:
+            metric = m
+            hits = self._project_cells(p, metric, q)
+            if not hits and m.key == "预算" and p.kind == "self_eval":
+                continue
+            for f, _row in hits:
+                figs.append(f)
+                lines.append(f"{f.label}为{f.shown()}（{f.where()}）。")
+        if not figs:
+            names = "、".join(dict.fromkeys(p.name for p in projects))
+            return Answer(f"{NOT_FOUND_PREFIX}“{names}”的{m.key}。", False, route="not_found")
+        if len(figs) > 1 and len({f.wan for f in figs if f.text and _is_num_text(f.text)}) > 1 \
+                and len({f.label for f in figs}) == 1:
+            lines.append("注意：同名项目在报告中出现多次，数值不同，请核对各处出处。")
+        return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _score_indicator(self, q: str, scope: Scope) -> Answer | None:
+        s = squash(q)
+        want = "分值" if re.search(r"分值|权重|满分", s) else "得分"
+        best: tuple[int, Fig] | None = None
+        for doc in scope.docs:
+            for kind in ("score_summary", "score_table"):
+                for t in doc.tables_of(kind):
+                    for r in t.rows:
+                        if r.role not in ("indicator", "subtotal") or want not in r.cells:
+                            continue
+                        lab = squash(r.label)
+                        n = len(lab) + 10 if lab and lab in s else 0
+                        if n and r.cells[want].is_number and (best is None or n > best[0]):
+                            best = (n, Fig.from_cell(r.cells[want], f"“{r.label}”{want}", doc, t))
+        if best is None:
+            return None
+        f = best[1]
+        return Answer(f"《{f.doc.name}》{f.label}为{f.shown()}分（{f.where()}）。", True, [f], route="figure")
+
+    def _report_score(self, q: str, scope: Scope) -> Answer | None:
+        figs = []
+        for doc in scope.docs:
+            for kind in ("score_summary", "score_table"):
+                for t in doc.tables_of(kind):
+                    total = next((r for r in t.rows if r.role == "total" and "得分" in r.cells), None)
+                    if total is not None and total.cells["得分"].is_number:
+                        figs.append(Fig.from_cell(total.cells["得分"], "评价总得分", doc, t))
+                        break
+                if figs and figs[-1].doc is doc:
+                    break
+        if not figs:
+            return None
+        lines = [f"《{f.doc.name}》{f.label}为{f.shown()}分（{f.where()}）。".replace("分分", "分") for f in figs]
+        return Answer("\n".join(lines), True, figs, route="figure")
+
+    # ------------------------------------------------------------------ compute
+    def _is_compute(self, q: str) -> bool:
+        s = squash(q)
+        for _, _m, a in find_metrics(q):
+            s = s.replace(squash(a), "")
+        return bool(OP_SHARE.search(s) or OP_RATIO.search(s) or OP_SUM.search(s) or OP_DIFF.search(s))
+
+    def _two_operands(self, q: str, scope: Scope) -> bool:
+        s = squash(q)
+        return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
+
+    def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        mets = find_metrics(q)
+        cols = find_columns(q)
+        doc_mets = [(pos, m) for pos, m, _ in mets if m.scope == "document"]
+        proj_mets = [(pos, m) for pos, m, _ in mets if m.scope == "project"]
+        # project-level columns named as metrics (全年执行数 vs 全年预算数 of one project)
+        projects_all = [(sc, p) for sc, p in match_projects(q, self._projects_in(scope)) if sc >= 100] or \
+            match_projects(self._strip_docs(q, metrics=True), self._projects_in(scope))
+        if projects_all:
+            top = projects_all[0][0]
+            distinct: list[ProjectRef] = []
+            for sc, p in projects_all:
+                if sc >= 100 or (sc >= top - 1 and len(distinct) == 0) or sc >= 100:
+                    if all(d.name != p.name for d in distinct):
+                        distinct.append(p)
+            sq = squash(q)
+
+            def _pos(p: ProjectRef) -> int:
+                i = sq.find(squash(p.name))
+                if i < 0:
+                    _n, sub = lcs_len(sq, squash(p.name))
+                    i = sq.find(sub) if sub else 999
+                return i
+
+            distinct.sort(key=_pos)
+            if len(distinct) >= 2 and proj_mets:
+                m = proj_mets[0][1]
+                out = []
+                for p in distinct[:4]:
+                    hits = self._project_cells(p, m, q)
+                    if not hits:
+                        return Answer(f"{NOT_FOUND_PREFIX}“{p.name}”的{m.key}。", False, route="not_found")
+                    out.append(hits[0][0])
+                return out
+            if distinct and len(proj_mets) >= 2:
+                p = distinct[0]
+                out = []
+                for _, m in proj_mets[:3]:
+                    hits = self._project_cells(p, m, q)
+                    if not hits:
+                        return Answer(f"{NOT_FOUND_PREFIX}“{p.name}”的{m.key}。", False, route="not_found")
+                    out.append(hits[0][0])
+                return out
+        if not doc_mets:
+            return []
+        doc_cols = [c for _, c in cols if c in ("年初预算数", "全年预算数", "决算数")]
+        docs = scope.docs
+        if len(doc_mets) >= 2:
+            column = doc_cols[0] if doc_cols else None
+            pairs = [(m, column) for _, m in doc_mets[:4]]
+        elif len(doc_cols) >= 2:
+            pairs = [(doc_mets[0][1], c) for c in doc_cols[:2]]
+        else:
+            # one metric, several documents
+            if len(docs) >= 2 and scope.named:
+                out = []
+                for d in docs[:4]:
+                    hits = self._doc_metric_figs(d, doc_mets[0][1], doc_cols[0] if doc_cols else None)
+                    nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+                    if not nums:
+                        return Answer(f"{NOT_FOUND_PREFIX}《{d.name}》的{doc_mets[0][1].key}。", False,
+                                      route="not_found")
+                    out.append(nums[0])
+                return out
+            return []
+        if len(docs) > 1:
+            docs = [d for d in docs if all(self._doc_metric_figs(d, m, c) for m, c in pairs)][:1] or docs[:1]
+        out = []
+        for m, c in pairs:
+            hits = self._doc_metric_figs(docs[0], m, c)
+            nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+            if not nums:
+                return Answer(f"{NOT_FOUND_PREFIX}《{docs[0].name}》中{m.key}{c or ''}的数值（表中该栏为空）。",
+                              False, route="not_found")
+            out.append(nums[0])
+        return out
+
+    def _compute(self, q: str, scope: Scope) -> Answer | None:
+        ops = self._operands(q, scope)
+        if isinstance(ops, Answer):
+            return ops
+        if len(ops) < 2:
+            return None
+        s = squash(q)
+        for _, _m, a in find_metrics(q):
+            s = s.replace(squash(a), "")
+        vals = [f.wan if f.unit in ("元", "万元", "亿元") else f.value for f in ops]
+        unit = ops[0].unit if ops[0].unit not in ("元", "亿元") else "万元"
+        pl = max(places_of(f.text) for f in ops)
+        a, b = ops[0], ops[1]
+        if OP_SHARE.search(s):
+            if vals[1] == 0:
+                return Answer(f"{b.label}为0，无法计算占比。", False, route="not_found")
+            r = (vals[0] / vals[1] * 100).quantize(Decimal("0.01"))
+            formula = f"{a.label} ÷ {b.label} × 100% = {fmt_num(vals[0])} ÷ {fmt_num(vals[1])} × 100% = {fmt_num(r)}%"
+            res = Fig(value=r, unit="%", label=f"{a.label}占{b.label}的比例", computed=True, formula=formula,
+                      text=fmt_num(r))
+            text = f"{a.label}占{b.label}的比例为{fmt_num(r)}%。\n计算：{formula}。"
+        elif OP_RATIO.search(s):
+            if vals[1] == 0:
+                return Answer(f"{b.label}为0，无法计算倍数。", False, route="not_found")
+            r = (vals[0] / vals[1]).quantize(Decimal("0.01"))
+            formula = f"{a.label} ÷ {b.label} = {fmt_num(vals[0])} ÷ {fmt_num(vals[1])} = {fmt_num(r)}"
+            res = Fig(value=r, unit="倍", label=f"{a.label}是{b.label}的倍数", computed=True, formula=formula,
+                      text=fmt_num(r))
+            text = f"{a.label}是{b.label}的{fmt_num(r)}倍。\n计算：{formula}。"
+        elif OP_SUM.search(s) and not OP_DIFF.search(s):
+            total = sum(vals, Decimal(0)).quantize(Decimal(1).scaleb(-pl))
+            formula = " + ".join(fmt_num(v) for v in vals) + f" = {fmt_num(total)}"
+            label = "、".join(f.label for f in ops) + "合计"
+            res = Fig(value=total, unit=unit, label=label, computed=True, formula=formula, text=fmt_num(total))
+            text = f"{label}为{fmt_num(total)}{_u(unit)}。\n计算：{formula}。"
+        else:
+            d = (vals[0] - vals[1]).quantize(Decimal(1).scaleb(-pl))
+            formula = f"{a.label} − {b.label} = {fmt_num(vals[0])} − {fmt_num(vals[1])} = {fmt_num(d)}"
+            word = "多" if d > 0 else ("少" if d < 0 else "持平")
+            res = Fig(value=abs(d), unit=unit, label=f"{a.label}与{b.label}之差", computed=True, formula=formula,
+                      text=fmt_num(abs(d)))
+            if d == 0:
+                text = f"{a.label}与{b.label}相等（均为{fmt_num(vals[0])}{_u(unit)}）。\n计算：{formula}。"
+            else:
+                text = (f"{a.label}比{b.label}{word}{fmt_num(abs(d))}{_u(unit)}。\n计算：{formula}。")
+        src = "；".join(f"{f.label}{f.shown()}见{f.where()}" for f in ops)
+        text += f"\n出处：{src}。"
+        return Answer(text, True, [res] + list(ops), route="compute", formula=res.formula)
+
+    # ------------------------------------------------------------------ compare
+    def _compare(self, q: str, scope: Scope) -> Answer | None:
+        s = squash(q)
+        mets = [m for _, m, _ in find_metrics(q) if m.scope == "project"]
+        m = mets[0] if mets else next(x for x in METRICS if x.key == "得分")
+        if m.key == "等级":
+            m = next(x for x in METRICS if x.key == "得分")
+        want_low = bool(re.search(r"最低|最少|最小|最差|后[三五]|倒数", s))
+        n = 1
+        mm = re.search(r"[前后]([三五十二])", s)
+        if mm:
+            n = {"二": 2, "三": 3, "五": 5, "十": 10}[mm.group(1)]
+        projects = self._projects_in(scope)
+        # prefer one project family: the metric's kinds in order
+        groups: dict[str, list[ProjectRef]] = {}
+        for p in projects:
+            groups.setdefault(p.kind, []).append(p)
+        cands: list[tuple[Decimal, Fig]] = []
+        for kind in m.kinds:
+            for p in groups.get(kind, []):
+                for f, _r in self._project_cells(p, m, "") if kind != "self_eval" else self._project_cells(p, m, ""):
+                    if f.text and _is_num_text(f.text):
+                        cands.append((f.wan if f.unit in ("元", "万元", "亿元") else f.value, f))
+            if cands:
+                break
+        if not cands:
+            if "项目" in s:
+                return Answer(f"{NOT_FOUND_PREFIX}可比较{m.key}的项目。", False, route="not_found")
+            return None
+        # dedupe identical (doc, label)
+        seen = set()
+        uniq = []
+        for v, f in cands:
+            key = (f.doc.id if f.doc else "", f.label, v)
+            if key not in seen:
+                seen.add(key)
+                uniq.append((v, f))
+        uniq.sort(key=lambda x: x[0], reverse=not want_low)
+        edge = uniq[0][0]
+        winners = [f for v, f in uniq if v == edge] if n == 1 else [f for _, f in uniq[:n]]
+        word = "最低" if want_low else "最高"
+        metric_name = m.key if m.key != "预算" else "预算金额"
+        lines = []
+        if n == 1:
+            names = "、".join(_proj_name(f.label, metric_name) for f in winners)
+            lines.append(f"在{len(uniq)}个项目中，{metric_name}{word}的是{names}，为{winners[0].shown()}"
+                         f"{'分' if m.key == '得分' else ''}。")
+        else:
+            lines.append(f"在{len(uniq)}个项目中，{metric_name}{'最低' if want_low else '最高'}的{n}个：")
+            for i, f in enumerate(winners, 1):
+                lines.append(f"{i}. {_proj_name(f.label, metric_name)}：{f.shown()}")
+        for f in winners:
+            lines.append(f"出处：{f.where()}。")
+        if len({f.doc.id for _, f in uniq if f.doc}) > 1:
+            lines.append("（比较范围跨多份报告；可在问题中指明报告。）")
+        return Answer("\n".join(lines), True, winners, route="compare")
+
+    # ------------------------------------------------------------------ checks & findings
+    def _findings(self, q: str, scope: Scope) -> Answer:
+        findings: list[dict[str, Any]] = []
+        not_checked = 0
+        avail = False
+        for d in scope.docs:
+            findings.extend(self.library.findings(d.id))
+            not_checked += len(self.library.not_checked(d.id))
+            avail = avail or self.library.checks_available(d.id)
+        if not avail:
+            return Answer("这些报告尚未经过复核引擎检查（复核模块不可用），无法列出不一致之处。", False,
+                          route="not_found")
+        projects = self._resolve_projects(q, scope)
+        if projects:
+            findings = [f for f in findings if _finding_about(f, projects[0])]
+        order = {"error": 0, "warning": 1, "info": 2}
+        findings.sort(key=lambda f: order.get(f.get("severity"), 3))
+        if not findings:
+            text = (f"已对{len(scope.docs)}份报告逐项复核，未发现不一致。"
+                    + (f"另有{not_checked}项因缺表或无法解析未核对。" if not_checked else ""))
+            return Answer(text, True, route="findings")
+        cnt = {k: sum(1 for f in findings if f.get("severity") == k) for k in order}
+        lines = [f"共发现{len(findings)}处问题（错误{cnt['error']}、警告{cnt['warning']}、提示{cnt['info']}）："]
+        cites = []
+        for i, f in enumerate(findings[:15], 1):
+            loc = "；".join(_loc_text(x) for x in (f.get("locations") or [])[:3])
+            sev = {"error": "错误", "warning": "警告", "info": "提示"}.get(f.get("severity"), f.get("severity"))
+            line = f"{i}. 【{sev}】{f.get('message', '')}"
+            if f.get("formula"):
+                line += f"（{f['formula']}）"
+            if loc:
+                line += f"　位置：{loc}"
+            lines.append(line)
+            for x in (f.get("locations") or [])[:2]:
+                cites.append({"document": x.get("document") or f.get("document"), "page": x.get("page"),
+                              "line": x.get("line"), "text": x.get("text") or f.get("message", "")})
+        if len(findings) > 15:
+            lines.append(f"……其余{len(findings) - 15}处见“问题清单”。")
+        if not_checked:
+            lines.append(f"另有{not_checked}项未核对（缺表或无法解析）。")
+        return Answer("\n".join(lines), True, citations=cites, route="findings", findings=findings)
+
+    def _check(self, q: str, scope: Scope) -> Answer:
+        projects = [p for p in self._resolve_projects(q, scope) if p.kind == "self_eval"] or \
+            self._resolve_projects(q, scope)
+        if not projects:
+            ans = self._findings(q, scope)
+            ans.route = "check"
+            return ans
+        p = projects[0]
+        lines: list[str] = []
+        figs: list[Fig] = []
+        if p.kind == "self_eval":
+            t = p.table
+            funds = next((r for r in t.rows if r.role == "funds" and "总额" in r.label),
+                         next((r for r in t.rows if r.role == "funds"), None))
+            total = next((r for r in t.rows if r.role == "total"), None)
+            inds = [r for r in t.rows if r.role == "indicator" and r.cells.get("得分") is not None
+                    and r.cells["得分"].is_number]
+            if total is not None and self._num(total.cells.get("得分")):
+                parts: list[tuple[str, Decimal]] = []
+                if funds is not None and self._num(funds.cells.get("得分")):
+                    parts.append(("执行率得分", funds.cells["得分"].value))
+                    figs.append(Fig.from_cell(funds.cells["得分"], f"{p.name}执行率得分", p.doc, t))
+                for r in inds:
+                    parts.append((r.label, r.cells["得分"].value))
+                expect = sum((v for _, v in parts), Decimal(0))
+                printed = total.cells["得分"].value
+                figs.insert(0, Fig.from_cell(total.cells["得分"], f"{p.name}总分", p.doc, t))
+                formula = " + ".join(fmt_num(v) for _, v in parts) + f" = {fmt_num(expect)}"
+                ok = expect == printed
+                lines.append(f"复核“{p.name}”总分：表列{fmt_num(printed)}分，按执行率得分与各指标得分加总为"
+                             f"{fmt_num(expect)}分（{formula}），" + ("一致。" if ok else
+                                                                  f"不一致，相差{fmt_num(abs(printed - expect))}分。"))
+                figs.append(Fig(value=expect, unit=None, label=f"{p.name}总分（复算）", computed=True, formula=formula,
+                                text=fmt_num(expect)))
+            if funds is not None and self._num(funds.cells.get("全年预算数")) and self._num(funds.cells.get("全年执行数")) \
+                    and self._num(funds.cells.get("执行率")):
+                a = funds.cells["全年执行数"].value
+                b = funds.cells["全年预算数"].value
+                if b:
+                    r = (a / b * 100).quantize(Decimal("0.01"))
+                    printed = funds.cells["执行率"].value
+                    formula = f"{fmt_num(a)} ÷ {fmt_num(b)} × 100% = {fmt_num(r)}%"
+                    diff = abs(r - printed)
+                    ok = diff <= Decimal("0.01") * 2
+                    lines.append(f"执行率：表列{fmt_num(printed)}%，按全年执行数÷全年预算数复算为{fmt_num(r)}%"
+                                 f"（{formula}），" + ("一致。" if ok else f"相差{fmt_num(diff)}个百分点。"))
+                    figs.append(Fig.from_cell(funds.cells["执行率"], f"{p.name}执行率", p.doc, t))
+        fs = [f for f in self.library.findings(p.doc.id) if _finding_about(f, p)]
+        if fs:
+            lines.append(f"复核引擎对该项目发现{len(fs)}处问题：")
+            for i, f in enumerate(fs[:10], 1):
+                loc = "；".join(_loc_text(x) for x in (f.get("locations") or [])[:2])
+                lines.append(f"{i}. {f.get('message', '')}" + (f"（{f['formula']}）" if f.get("formula") else "")
+                             + (f"　位置：{loc}" if loc else ""))
+        elif self.library.checks_available(p.doc.id):
+            lines.append("复核引擎未对该项目报告问题。")
+        if not lines:
+            return Answer(f"{NOT_FOUND_PREFIX}可复核的“{p.name}”数据。", False, route="not_found")
+        return Answer("\n".join(lines), True, figs, route="check", findings=fs)
+
+    # ------------------------------------------------------------------ passages
+    def _passage(self, q: str, scope: Scope) -> Answer:
+        from index.lexical import tokenize
+
+        filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
+        query = self._strip_docs(q) if filters else q
+        hits = self.retriever.search(query.replace("|", " "), k=5, filters=filters)
+        content = self._strip_docs(_strip_question(q))
+        content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
+        qtok = {t for t in tokenize(content) if len(t) >= 2}
+        if not hits or not qtok:
+            return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
+        cands: list = []
+        for rank, h in enumerate(hits):
+            sents = _sentences(h.text)
+            for si, sent in enumerate(sents):
+                st = set(tokenize(sent))
+                overlap = len(qtok & st)
+                if not overlap:
+                    continue
+                ratio = overlap / len(qtok)
+                heading = len(sent) < 30 and not sent.endswith(("。", "；"))
+                score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0)
+                cands.append((score, ratio, si, sents, h))
+        cands.sort(key=lambda c: -c[0])
+        chosen = None
+        for _score, ratio, si, sents, h in cands:
+            if ratio < 0.3:
+                continue
+            picked = []
+            total = 0
+            for sent in sents[si:]:
+                if _is_heading(sent) and picked:
+                    break
+                if not _is_heading(sent):
+                    picked.append(sent)
+                    total += len(sent)
+                if total >= 160 or len(picked) >= 4:
+                    break
+            if sum(len(x) for x in picked) >= 15:
+                chosen = (picked, h)
+                break
+        if chosen is None:
+            return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found",
+                          retrieved=[x.id for x in hits])
+        picked, h = chosen
+        lines = ["根据报告原文（" + _hit_where(h) + "）：", "“" + "".join(x if x.endswith(("。", "；", "：")) else x + "。"
+                                                          for x in picked) + "”"]
+        cites = [_hit_cite(h, "".join(picked))]
+        for other in hits:
+            c = _hit_cite(other, other.text[:160])
+            if all(c["chunk"] != x["chunk"] for x in cites):
+                cites.append(c)
+        return Answer("\n".join(lines), True, citations=cites, route="passage", retrieved=[x.id for x in hits])
+
+
+# ---------------------------------------------------------------------- helpers
+def _u(unit: str | None) -> str:
+    if unit in (None, "", "分"):
+        return ""
+    return unit
+
+
+def _is_num_text(text: str) -> bool:
+    from ..numbers import parse_number
+
+    return parse_number(text) is not None
+
+
+def _proj_name(label: str, metric: str) -> str:
+    for suf in sorted({metric, "得分", "执行率", "跟踪期执行率", "跟踪期执行数", "预算", "批复金额", "全年执行数", "评价等级"},
+                      key=len, reverse=True):
+        if label.endswith(suf):
+            return f"“{label[: -len(suf)]}”"
+    return f"“{label}”"
+
+
+def _finding_about(f: dict[str, Any], p: ProjectRef) -> bool:
+    tid = f"（{p.table.id}）"
+    for loc in f.get("locations") or []:
+        if (loc.get("document") in (None, p.doc.name)) and tid in str(loc.get("table") or ""):
+            if p.row_label is None or loc.get("row") in (None, p.row_label):
+                return True
+    return p.name and p.name in str(f.get("message", ""))
+
+
+def _loc_text(loc: dict[str, Any]) -> str:
+    parts = []
+    if loc.get("page") is not None:
+        parts.append(f"第{loc['page']}页")
+    elif loc.get("line") is not None:
+        parts.append(f"第{loc['line']}行")
+    for k in ("table", "row", "column"):
+        if loc.get(k):
+            parts.append(str(loc[k]) if k == "table" else f"“{loc[k]}”")
+    return " ".join(parts)
+
+
+_Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|哪些|什么|多少|"
+                      r"提出了|提出|发现的|发现|有何|谁|吗|呢|？|\?|。)")
+
+
+def _strip_question(q: str) -> str:
+    return _Q_STRIP.sub(" ", q)
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[。；！？])|\n", text)
+    return [p.strip() for p in parts if len(p.strip()) >= 6]
+
+
+def _is_heading(sent: str) -> bool:
+    t = sent.strip().lstrip("-【").strip()
+    return len(t) < 30 and not t.endswith(("。", "；", "！", "？")) or t.endswith("】")
+
+
+def _hit_where(h) -> str:
+    m = h.meta
+    parts = [f"《{m.get('document', '')}》"]
+    if m.get("page"):
+        parts.append(f"第{m['page']}页")
+    elif m.get("line"):
+        parts.append(f"第{m['line']}行")
+    if m.get("section"):
+        parts.append(str(m["section"]).split(" / ")[-1])
+    return " ".join(parts)
+
+
+def _hit_cite(h, text: str) -> dict[str, Any]:
+    m = h.meta
+    return {"document": m.get("document", ""), "page": m.get("page") or None, "line": m.get("line") or None,
+            "text": text, "chunk": h.id}
