@@ -129,22 +129,6 @@ def polish_draft(draft: str, llm: Any | None) -> tuple[str, str]:
     return text, "已由大模型润色（数字已核对未改动）。"
 
 
-def make_llm(settings: Any) -> Any | None:
-    """Return a langchain chat model for the configured provider, or None when none is configured."""
-    provider = getattr(settings, "llm_provider", "none")
-    if provider == "ollama":
-        from langchain_ollama import ChatOllama
-
-        kw = {"base_url": settings.llm_base_url} if settings.llm_base_url else {}
-        return ChatOllama(model=settings.llm_model, temperature=0, **kw)
-    if provider == "openai":
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url or None,
-                          api_key=settings.llm_api_key or "none", temperature=0, timeout=60)
-    return None
-
-
 def finding_rows(findings: Sequence[dict[str, Any]]) -> list[list[str]]:
     """Return one workpaper row per finding, in :data:`COLUMNS` order."""
     rows = []

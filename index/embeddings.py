@@ -36,7 +36,8 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        get = getattr(self.model, "get_sentence_embedding_dimension", None)
+        get = getattr(self.model, "get_embedding_dimension", None) or getattr(
+            self.model, "get_sentence_embedding_dimension", None)
         return int(get()) if get else len(self.embed(["维度"])[0])
 
     @property
@@ -115,20 +116,20 @@ def load_embedder(model: str, fallback: str = "") -> Embedder | None:
             return emb
         emb = None
         tried: list[str] = []
-        for i, name in enumerate([n for n in (model, fallback) if n]):
+        for name in [n for n in (model, fallback) if n]:
             path = resolve_model_path(name)
             if path is None:
                 tried.append(name)
                 continue
             try:
-                emb = Embedder(name=name, path=str(path), model=_load(path), fallback=i > 0)
+                emb = Embedder(name=name, path=str(path), model=_load(path), fallback=bool(fallback) and name == fallback)
                 break
             except Exception as exc:  # a broken local copy: try the next one
                 log.debug("嵌入模型 %s 加载失败：%s", name, exc)
                 tried.append(name)
         _CACHE[key] = emb
         _set_status(emb, key)
-        if key not in _WARNED and (emb is None or emb.fallback):
+        if key not in _WARNED and (emb is None or (emb.fallback and key[0])):
             _WARNED.add(key)
             log.warning(str(_LAST_STATUS["message"]))
         return emb
@@ -139,13 +140,14 @@ def _set_status(emb: Embedder | None, key: tuple[str, str]) -> None:
         msg = (f"未能在本机离线加载嵌入模型（{key[0] or '未配置'}），语义检索已停用；"
                "问答继续使用关键词检索（jieba + BM25）与结构化表格。")
         _LAST_STATUS.update({"model": None, "dense": False, "fallback": False, "message": msg})
-    elif emb.fallback:
+    elif emb.fallback and key[0]:
         msg = (f"未能离线加载嵌入模型“{key[0]}”，语义检索改用备用模型“{emb.name}”"
                "（该模型以英文为主，检索仍以关键词与结构化表格为主）。")
         _LAST_STATUS.update({"model": emb.name, "dense": True, "fallback": True, "message": msg})
     else:
-        _LAST_STATUS.update({"model": emb.name, "dense": True, "fallback": False,
-                             "message": f"语义检索使用嵌入模型“{emb.name}”。"})
+        note = "（该模型以英文为主，仅用于次要排序）" if emb.fallback else ""
+        _LAST_STATUS.update({"model": emb.name, "dense": True, "fallback": emb.fallback,
+                             "message": f"语义检索使用嵌入模型“{emb.name}”{note}。"})
 
 
 def embedding_status() -> dict[str, object]:

@@ -10,6 +10,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+FALLBACK_DENSE_WEIGHT = 0.01
 
 
 @dataclass
@@ -81,8 +82,8 @@ class HybridRetriever:
         if self.dense_weight is not None:
             return self.dense_weight
         emb = self.library.embedder
-        # an English-only fallback model is a weak signal on Chinese text: it only breaks ties
-        return 0.3 if emb is not None and emb.fallback else 1.0
+        # the fallback model (English-only) is noise on Chinese text: it only breaks ties between BM25 ranks
+        return FALLBACK_DENSE_WEIGHT if emb is not None and emb.fallback else 1.0
 
     def _dense(self, query: str, depth: int, filters: dict[str, Any], allowed: set[str]) -> list[str]:
         col = self.library.collection()

@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ALL, load
 
 from assistant.checks import run_checks
-
-from conftest import ALL, load
 
 
 def _report(key: str):

@@ -11,9 +11,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 import pytest
+from conftest import ALL
 
 from assistant.extract.final_accounts import canonical_label, missing_final_kinds
-from conftest import ALL
 
 ALL_FINAL = {f"final_{i:02d}" for i in range(1, 11)}
 SH = ALL_FINAL - {"final_10"}  # 上海 layout: no 国有资产占用情况表
@@ -243,7 +243,7 @@ def test_hand_verified_cells(docs, key):
     doc = docs(key)
     cases = E[key]
     assert len(cases) >= 20
-    for kind, side, label, column, text, where in cases:
+    for kind, side, label, column, text, _where in cases:
         t, r, c = _find(doc, kind, side, label, column)
         assert c.text.replace(" ", "") == text, (kind, label, column, c.text)
         assert c.value == Decimal(text.replace(",", "")), (kind, label, column)
@@ -398,3 +398,59 @@ def test_canonical_label():
     assert canonical_label("其中：外事接待费") == "外事接待费"
     assert canonical_label("因 公 出 国 （ 境 ） 费用") == "因公出国（境）费用"
     assert canonical_label("2. 主要负责人用车") == "主要负责人用车"
+
+
+def test_changnan_garbled_02_is_reported(docs):
+    t = docs("changnan").table("final_02")
+    # printed header “年初收入合计 … 其他收入 | 其他事项收入 | 其他收入”: the 栏次 1–7 give the template names
+    assert t.columns[0] == "本年收入合计" and len(t.columns) == 7
+    assert any("栏次3" in w for w in t.warnings)
+    # rows without name or code (lines 122–123) and 9–15-digit codes are flagged, not silently trusted
+    assert [r.line for r in t.rows if not r.label and not r.code] == [122, 123]
+    suspect = [r.code for r in t.rows if r.attrs.get("code_suspect")]
+    assert "201010101" in suspect and "2010101" not in suspect
+    assert any("位数异常" in w for w in t.warnings)
+
+
+# 模板 PDF: every value cell is blank. (kind, side, label or 科目编码, column, page) read from the pages;
+# each must be an empty cell (no value, not zero) standing on its page with a bbox that crops to nothing.
+TEMPLATE_BLANKS = [
+    ("final_01", "收入", "一般公共预算财政拨款收入", "决算数", 5),
+    ("final_01", "收入", "其他收入", "决算数", 5),
+    ("final_01", "支出", "一般公共服务支出", "决算数", 5),
+    ("final_01", "支出", "抗疫特别国债安排的支出", "决算数", 5),
+    ("final_01", "收入", "本年收入合计", "决算数", 5),
+    ("final_01", "支出", "总计", "决算数", 5),
+    ("final_02", None, "合计", "本年收入合计", 6),
+    ("final_02", None, "205", "财政拨款收入", 6),
+    ("final_02", None, "2050205", "其他收入", 6),
+    ("final_03", None, "合计", "基本支出", 7),
+    ("final_03", None, "20799", "项目支出", 7),
+    ("final_04", "收入", "一般公共预算财政拨款", "决算数", 8),
+    ("final_04", "支出", "一般公共服务支出", "一般公共预算财政拨款", 8),
+    ("final_04", "支出", "总计", "合计", 9),
+    ("final_05", None, "合计", "本年支出合计", 10),
+    ("final_05", None, "20502", "基本支出", 10),
+    ("final_06", "人员经费", "30101", "决算数", 11),
+    ("final_06", "公用经费", "31099", "决算数", 11),
+    ("final_06", "公用经费", "公用经费合计", "决算数", 11),
+    ("final_09", None, "合计", "年初预算数", 12),
+    ("final_09", None, "公务接待费", "决算数", 12),
+    ("final_07", None, "合计", "基本支出", 13),
+]
+
+
+def test_template_blank_cells_with_provenance(docs):
+    doc = docs("template")
+    assert len(TEMPLATE_BLANKS) >= 20
+    for kind, side, key, column, page in TEMPLATE_BLANKS:
+        _, r, c = _find(doc, kind, side, key, column)
+        assert c.kind == "empty" and c.value is None and c.wan is None, (kind, key, column, c)
+        assert c.source.page == page and c.source.bbox is not None, (kind, key, column, c.source)
+        x0, top, x1, bottom = c.source.bbox
+        crop = _pdf_page("template", page).crop((x0 + 0.5, top + 0.5, x1 - 0.5, bottom - 0.5)).extract_text()
+        # 07: the sub-headers 合计/基本支出/项目支出 share the 合计 row's ruled cells; they are not values
+        assert (crop or "").strip() in ("", "基本支出" if kind == "final_07" else ""), (kind, key, column, crop)
+    # the department on the table is the unfilled placeholder
+    assert doc.table("final_01").meta["部门"] == "上海市XX局"
+    assert [r.label for r in doc.table("final_01").rows if r.side == "支出"][23] == "抗疫特别国债安排的支出"

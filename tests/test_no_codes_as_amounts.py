@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ALL
 
 from assistant.numbers import clean
-from conftest import ALL
 
 CODE_COLUMN = re.compile(r"行次|栏次|编码|序号|代码|行号")
 SUBJECT_CODE = re.compile(r"^\d{3}(\d{2}){0,3}$")

@@ -63,6 +63,7 @@ def run_checks(doc: Document, config: CheckConfig | None = None, rules: list[str
     t0 = time.perf_counter()
     report = CheckReport(document=doc.name, type=doc.doc_type)
     report.not_checked.extend(_document_level(doc))
+    cache: dict = {}
     for code in sorted(registry):
         if rules is not None and code not in rules:
             continue
@@ -72,7 +73,7 @@ def run_checks(doc: Document, config: CheckConfig | None = None, rules: list[str
             if reason:
                 report.not_checked.append(NotChecked(rule=code, reason=reason))
             continue
-        ctx = RuleContext(doc=doc, config=cfg, rule=code, title=r.title)
+        ctx = RuleContext(doc=doc, config=cfg, rule=code, title=r.title, cache=cache)
         try:
             r.func(ctx)
         except Exception as exc:  # a rule bug must not hide the other rules' results

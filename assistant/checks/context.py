@@ -63,6 +63,13 @@ class RuleContext:
     title: str = ""
     findings: list[Finding] = field(default_factory=list)
     not_checked: list[NotChecked] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # shared by the rules of one run (parsed sentences …)
+
+    def memo(self, name: str, make):
+        """Return ``make()`` computed once per run under ``name``."""
+        if name not in self.cache:
+            self.cache[name] = make()
+        return self.cache[name]
 
     # ---- locations and values -------------------------------------------------------------
     def loc_cell(self, table: Table, row: Row, column: str, cell: Cell | None = None) -> Location:

@@ -133,7 +133,7 @@ def current_year_balance(ctx: RuleContext) -> None:
 def income_composition(ctx: RuleContext) -> None:
     """本年收入合计不等于各项收入之和
 
-    Formula: 本年收入合计 = Σ 收入项目（一、一般公共预算财政拨款收入 … 八、其他收入）
+    Formula: 本年收入合计 = Σ 收入项目（一、一般公共预算财政拨款收入 … 八、其他收入）；年初财政拨款结转和结余 = Σ 其下各项（公开04表）
     Tolerance: n × 0.005 → 尾数误差
     """
     for t in _tables(ctx, "final_01", "final_04"):
@@ -145,6 +145,12 @@ def income_composition(ctx: RuleContext) -> None:
         lines = rows_before(t, "收入", (INCOME_TOTAL,))
         items = [v for v in (ctx.val(t, r, ic, r.label) for r in lines) if v is not None]
         ctx.compare_sum(ctx.val(t, tot, ic, INCOME_TOTAL), items, what=f"{table_label(t)}本年收入合计 ≠ 各项收入之和")
+        for parent in [r for r in t.rows if r.side == "收入" and "结转" in r.label]:
+            subs = [r for r in t.rows if r.attrs.get("parent") == parent.label]
+            vals = [v for v in (ctx.val(t, r, ic, r.label) for r in subs) if v is not None]
+            if vals:
+                ctx.compare_sum(ctx.val(t, parent, ic, parent.label), vals,
+                                what=f"{table_label(t)}{parent.label} ≠ 其下各项之和")
 
 
 @rule("FA-COMP-02", family="final_accounts", needs=("final_01", "final_04"), expected_in=FA, any_of=True)
@@ -204,7 +210,6 @@ def hierarchy(ctx: RuleContext) -> None:
                 ctx.skip(f"{table_label(t)}没有可识别的科目编码，层级未核对")
             continue
         tot = total_row(t)
-        sides = sorted({r.side or "" for r in coded})
         for col in cols:
             if tot is not None and t.kind != "final_06":
                 classes = [r for r in coded if len(r.code or "") == 3]
@@ -218,7 +223,6 @@ def hierarchy(ctx: RuleContext) -> None:
                 items = [v for v in (ctx.val(t, r, col, f"{r.code} {r.label}") for r in kids) if v is not None]
                 ctx.compare_sum(ctx.val(t, parent, col, f"{parent.code} {parent.label}·{col}"), items,
                                 what=f"{table_label(t)}“{parent.code} {parent.label}”{col} ≠ 下级科目之和")
-        del sides
 
 
 def _row_identity(ctx: RuleContext, kind: str, total_col: str, parts: tuple[str, ...], name: str) -> None:
@@ -325,10 +329,19 @@ def sangong_total(ctx: RuleContext) -> None:
 def sangong_cars(ctx: RuleContext) -> None:
     """公务用车购置及运行维护费不等于购置费加运行维护费
 
-    Formula: 公务用车购置及运行维护费 = 公务用车购置费 + 公务用车运行维护费（各列）
+    Formula: 公务用车购置及运行维护费 = 公务用车购置费 + 公务用车运行维护费（各列）；公务接待费 = 国内接待费 + 国（境）外接待费（决算数）
     Tolerance: n × 0.005 → 尾数误差
     """
     for t in _tables(ctx, "final_09"):
+        rec = find_row(t, "公务接待费")
+        subs = [find_row(t, "国内接待费"), find_row(t, "国（境）外接待费")]
+        if rec is not None and all(subs):
+            for col in ("决算数",):
+                if col in t.columns:
+                    items = [v for v in (ctx.val(t, p, col, p.label) for p in subs if p) if v is not None]
+                    if any(not v.empty for v in items):
+                        ctx.compare_sum(ctx.val(t, rec, col, f"公务接待费·{col}"), items,
+                                        what=f"{table_label(t)}公务接待费 ≠ 国内接待费 + 国（境）外接待费")
         car = find_row(t, "公务用车购置及运行维护费", "公务用车购置及运行费")
         parts = [find_row(t, "公务用车购置费"), find_row(t, "公务用车运行维护费", "公务用车运行费")]
         if car is None or any(p is None for p in parts):

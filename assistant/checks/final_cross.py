@@ -8,7 +8,16 @@ from decimal import Decimal
 from ..documents import Row, Table
 from .context import RuleContext, Val, table_label
 from .registry import rule
-from .tables import INCOME_TOTAL, SPEND_TOTAL, amount_column, coded_rows, find_row, key, rows_before, total_row
+from .tables import (
+    INCOME_TOTAL,
+    SPEND_TOTAL,
+    amount_column,
+    coded_rows,
+    find_row,
+    key,
+    rows_before,
+    total_row,
+)
 
 FA = ("final_accounts",)
 

@@ -160,7 +160,7 @@ def narrative_amounts(ctx: RuleContext) -> None:
         return
     missing: set[str] = set()
     unmatched = 0
-    for s in sentences(ctx.doc, NARR):
+    for s in ctx.memo("sentences:narr", lambda: sentences(ctx.doc, NARR)):
         section = s.paragraph.section + " " + s.text
         for n in s.nums:
             if n.unit != "万元" or n.role not in ("value", "actual", "budget"):
@@ -210,6 +210,21 @@ def check_percent(ctx: RuleContext, stated: Num, s: Sentence, num: Val, den: Val
              locations=[_loc(ctx, s, stated)] + extra_locs)
 
 
+def _earlier(sents: list[Sentence], k: int, i: int, pred) -> tuple[Sentence, Num] | None:
+    """The nearest number before position i of sentence k satisfying pred, in the same paragraph."""
+    s = sents[k]
+    for m in reversed(s.nums[:i]):
+        if pred(m):
+            return s, m
+    for j in range(k - 1, max(-1, k - 6), -1):
+        if sents[j].paragraph is not s.paragraph:
+            break
+        for m in reversed(sents[j].nums):
+            if pred(m):
+                return sents[j], m
+    return None
+
+
 @rule("NA-GROW-01", family="narrative")
 def narrative_growth(ctx: RuleContext) -> None:
     """增减幅度与增减额不符
@@ -217,16 +232,21 @@ def narrative_growth(ctx: RuleContext) -> None:
     Formula: 上年数 = 本年数 ∓ 增减额 A；增减率 B = A ÷ 上年数 × 100%
     Tolerance: 按本年数、A 的印出精度取区间 → 尾数误差
     """
-    for s in sentences(ctx.doc):
+    sents = ctx.memo("sentences", lambda: sentences(ctx.doc))
+    for k, s in enumerate(sents):
         for i, n in enumerate(s.nums):
             if n.role != "growth":
                 continue
             change = next((m for m in reversed(s.nums[:i]) if m.role == "change"), None)
-            cur = next((m for m in reversed(s.nums[:i]) if m.role in ("value", "actual") and m.unit == "万元"
-                        and m.subject == n.subject), None)
-            if change is None or cur is None:
+            found = _earlier(sents, k, i, lambda m, n=n: m.role in ("value", "actual") and m.unit == "万元"
+                             and key(m.subject) == key(n.subject))
+            if change is None or found is None:
                 continue
+            cur = found[1]
             prev_v = cur.value - change.direction * change.value if change.direction else cur.value - change.value
+            if prev_v <= 0:
+                ctx.skip(f"“{n.subject}”上年数为 0，增长率无定义，未核对", _loc(ctx, s, n))
+                continue
             prev = Val(prev_v, cur.half_ulp + change.half_ulp, _loc(ctx, s, cur), "上年数")
             if change.direction and n.direction and change.direction != n.direction:
                 ctx.emit("error", f"“{n.subject}”增减方向前后矛盾：金额{'增加' if change.direction > 0 else '减少'}，"
@@ -245,15 +265,17 @@ def narrative_completion(ctx: RuleContext) -> None:
     Formula: 完成率 C = 决算数 ÷ 预算数 × 100%
     Tolerance: 按两数的印出精度取区间 → 尾数误差
     """
-    for s in sentences(ctx.doc):
+    sents = ctx.memo("sentences", lambda: sentences(ctx.doc))
+    for k, s in enumerate(sents):
         for i, n in enumerate(s.nums):
             if n.role != "completion":
                 continue
-            bud = next((m for m in reversed(s.nums[:i]) if m.role == "budget" and m.subject == n.subject), None)
-            act = next((m for m in reversed(s.nums[:i]) if m.role in ("actual", "value") and m.unit == "万元"
-                        and m.subject == n.subject), None)
-            if bud is None or act is None:
+            fb = _earlier(sents, k, i, lambda m, n=n: m.role == "budget" and key(m.subject) == key(n.subject))
+            fa = _earlier(sents, k, i, lambda m, n=n: m.role in ("actual", "value") and m.unit == "万元"
+                          and key(m.subject) == key(n.subject))
+            if fb is None or fa is None:
                 continue
+            bud, act = fb[1], fa[1]
             if bud.value == 0:
                 continue
             check_percent(ctx, n, s, _nval(ctx, s, act, "决算数"), _nval(ctx, s, bud, "预算数"),
@@ -283,7 +305,10 @@ def _share_base(ctx: RuleContext, s: Sentence, i: int, sents: list[Sentence], k:
         if len(am) >= 2 and any(m.role == "share" for m in ss.nums):
             return _nval(ctx, ss, am[0], am[0].subject)
     txt = s.paragraph.text
-    if not re.search(r"收入决算情况|支出决算情况|收入支出决算", s.paragraph.section or "") or "三公" in txt:
+    if "三公" in (s.paragraph.section or "") + txt:
+        targets = resolve(ctx.doc, "三公经费", "actual", "", "")
+        return _targets_value(ctx, targets, "“三公”经费决算数") if targets else None
+    if not re.search(r"收入决算情况|支出决算情况|收入支出决算", s.paragraph.section or ""):
         return None
     total = INCOME_TOTAL if re.search(r"收入", txt[:20]) else SPEND_TOTAL if re.search(r"支出", txt[:20]) else None
     if total:
@@ -300,7 +325,7 @@ def narrative_shares(ctx: RuleContext) -> None:
     Formula: 占比 = 分项金额 ÷ 基数（句首合计或“占……的”所指金额） × 100%
     Tolerance: 按两数的印出精度取区间 → 尾数误差
     """
-    sents = sentences(ctx.doc)
+    sents = ctx.memo("sentences", lambda: sentences(ctx.doc))
     for k, s in enumerate(sents):
         for i, n in enumerate(s.nums):
             if n.role != "share":
@@ -327,7 +352,7 @@ def narrative_direction(ctx: RuleContext) -> None:
     Formula: 大于 ⇔ 决算数 > 预算数；小于 ⇔ 决算数 < 预算数；等于 ⇔ 决算数 = 预算数；基本持平 ⇔ |决算数 − 预算数| ≤ 1% × 预算数
     Tolerance: 等于按两数印出精度；基本持平 1%
     """
-    sents = sentences(ctx.doc)
+    sents = ctx.memo("sentences", lambda: sentences(ctx.doc))
     by_para: dict[int, list[Sentence]] = {}
     for s in sents:
         by_para.setdefault(id(s.paragraph), []).append(s)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..documents import Paragraph
-from .context import RuleContext, Val, table_label
+from .context import RuleContext, table_label
 from .findings import Location, fmt
 from .registry import rule
 from .self_eval import project, table_grades
@@ -23,7 +23,7 @@ _N_STATED = [
 ]
 _GRADE_A = re.compile(r"(\d+)\s*个项目评\s*价?\s*结果为\s*[“\"]?(优|良|中|差)")
 _GRADE_B = re.compile(r"绩效评级为\s*[“\"]?(优|良|中|差|合格|不合格)[”\"]?\s*的项目\s*(\d+)\s*个")
-_GRADE_GARBLED = re.compile(r"(?<!\d)\s个项目评\s*价?\s*结果为\s*(\d+)\s*[“\"](优|良|中|差)")
+_GRADE_GARBLED = re.compile(r"个项目评\s*价?\s*结果为\s*(\d+)\s*[“\"](优|良|中|差)")
 
 
 @dataclass
@@ -254,5 +254,3 @@ def evaluated_score(ctx: RuleContext) -> None:
                                     Location(document=ctx.doc.name, page=p.page, line=p.line, text=rm.group(0))])
             return
 
-
-__all__ = ["Val"]

@@ -74,8 +74,10 @@ def rule(code: str, *, family: str, needs: tuple[str, ...] = (), expected_in: tu
 def load_rules() -> dict[str, Rule]:
     """Import every rule family (their decorators register the rules) and return the registry."""
     from . import (  # noqa: F401
+        assets,
         final_accounts,
         final_cross,
+        formulas,
         narrative,
         performance_section,
         remnants,

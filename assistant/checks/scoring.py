@@ -20,6 +20,7 @@ def _attr(r: Row, level: str) -> str:
 
 
 def _children(t: Table, parent: Row) -> list[Row]:
+    """Rows one level below ``parent`` in a score table (by the 一级/二级 attributes)."""
     if parent.level == "二级":
         return [r for r in t.rows if r.role == "indicator" and _attr(r, "一级指标") == _attr(parent, "一级指标")
                 and _attr(r, "二级指标") == _attr(parent, "二级指标")]
@@ -108,12 +109,16 @@ def _hierarchy(ctx: RuleContext, col: str) -> None:
     for t in [t for k in SCORE_KINDS for t in ctx.doc.tables_of(k)]:
         if col not in t.columns:
             continue
-        refs = _reference_groups(ctx, t, col)
+        refs = ctx.memo(f"refs:{id(t)}:{col}", lambda t=t: _reference_groups(ctx, t, col))
         for r in t.rows:
             if r.role == "subtotal":
                 _check_group(ctx, t, r, _children(t, r), col, "层级", refs)
         tot = next((r for r in t.rows if r.role == "total"), None)
         tops = _top(t)
+        if tot is not None and tops and any(r.value(col) is None for r in tops):
+            leaves = [r for r in t.rows if r.role == "indicator"]
+            if leaves and all(r.value(col) is not None for r in leaves):
+                tops = leaves  # 一级 rows print no 得分: the total is the sum of the scored leaves
         if tot is not None:
             _check_group(ctx, t, tot, tops, col, "合计")
         elif col == "分值" and tops:
@@ -141,9 +146,19 @@ def score_le_weight(ctx: RuleContext) -> None:
                          locations=[s.loc, w.loc])
 
 
+def _scored_first(ctx: RuleContext) -> list[Table]:
+    """Score tables, those that print 得分 first (the annex 评分表 before a bare 指标体系)."""
+    ts = ctx.doc.tables_of("score_table")
+    return sorted(ts, key=lambda t: not any(r.value("得分") is not None for r in t.rows))
+
+
 def _indicator_rows(ctx: RuleContext) -> dict[str, tuple[Table, Row]]:
+    return ctx.memo("indicator_rows", lambda: _make_indicator_rows(ctx))
+
+
+def _make_indicator_rows(ctx: RuleContext) -> dict[str, tuple[Table, Row]]:
     out: dict[str, tuple[Table, Row]] = {}
-    for t in ctx.doc.tables_of("score_table"):
+    for t in _scored_first(ctx):
         for r in t.rows:
             if r.role == "indicator":
                 out.setdefault(key(r.label), (t, r))
@@ -152,7 +167,7 @@ def _indicator_rows(ctx: RuleContext) -> dict[str, tuple[Table, Row]]:
 
 def _indicator_in_section(ctx: RuleContext, name: str, section: str) -> tuple[Table, Row] | None:
     """Among same-named indicators, the one whose 二级 appears in the paragraph's section path."""
-    rows = [(t, r) for t in ctx.doc.tables_of("score_table") for r in t.rows
+    rows = [(t, r) for t in _scored_first(ctx) for r in t.rows
             if r.role == "indicator" and key(r.label) == name]
     sec = key(section)
     for t, r in rows:
@@ -189,6 +204,10 @@ _WEIGHT_SCORE = re.compile(r"得\s*(\d+(?:\.\d+)?)\s*%\s*(?:的)?权重分\s*(\d
 
 
 def body_scores(ctx: RuleContext) -> list[tuple[Paragraph, re.Match[str], str | None]]:
+    return ctx.memo("body_scores", lambda: _body_scores(ctx))
+
+
+def _body_scores(ctx: RuleContext) -> list[tuple[Paragraph, re.Match[str], str | None]]:
     names = _indicator_rows(ctx)
     out = []
     for i, p in enumerate(ctx.doc.paragraphs):
@@ -197,7 +216,7 @@ def body_scores(ctx: RuleContext) -> list[tuple[Paragraph, re.Match[str], str | 
     return out
 
 
-def _ploc(ctx: RuleContext, p: Paragraph, text: str) -> Location:
+def para_loc(ctx: RuleContext, p: Paragraph, text: str) -> Location:
     return Location(document=ctx.doc.name, page=p.page, line=p.line, row=(p.section.split(" / ")[-1] or None),
                     text=text)
 
@@ -219,7 +238,7 @@ def weight_percent(ctx: RuleContext) -> None:
             if v is not None:
                 weight, loc_w = v.value, v.loc
         if weight is None:
-            ctx.skip(f"“{m.group(0)}”所属指标或其分值未找到，未核对", _ploc(ctx, p, m.group(0)))
+            ctx.skip(f"“{m.group(0)}”所属指标或其分值未找到，未核对", para_loc(ctx, p, m.group(0)))
             continue
         x, y = Decimal(m.group(1)), Decimal(m.group(2))
         exp = (x / 100 * weight).quantize(Decimal("0.01"))
@@ -227,7 +246,7 @@ def weight_percent(ctx: RuleContext) -> None:
             continue
         ctx.emit("error", f"“{ind or p.section.split(' / ')[-1]}”得 {m.group(1)}% 权重分应为 {fmt(exp)} 分，文中为 {m.group(2)} 分",
                  reported=y, expected=exp, difference=y - exp, formula=f"{m.group(1)}% × {fmt(weight)} = {fmt(exp)}",
-                 locations=[_ploc(ctx, p, m.group(0))] + ([loc_w] if loc_w else []))
+                 locations=[para_loc(ctx, p, m.group(0))] + ([loc_w] if loc_w else []))
 
 
 @rule("SC-SAME-01", family="scoring", needs=SCORE_KINDS, any_of=True)
@@ -245,9 +264,10 @@ def same_score_everywhere(ctx: RuleContext) -> None:
         v = ctx.val(t, r, "得分", empty_as_zero=False)
         if v is None:
             continue
-        body = Val(Decimal(m.group(2)), Decimal("0.005"), _ploc(ctx, p, m.group(0)), f"正文“{ind}”")
+        body = Val(Decimal(m.group(2)), Decimal("0.005"), para_loc(ctx, p, m.group(0)), f"正文“{ind}”")
         ctx.compare_equal(body, v, what=f"“{r.label}”得分正文与评分表不一致")
-    summary, annex = ctx.doc.table("score_summary"), ctx.doc.table("score_table")
+    summary = ctx.doc.table("score_summary")
+    annex = next(iter(_scored_first(ctx)), None)
     if summary is None or annex is None or "得分" not in annex.columns:
         return
     for r in summary.rows:
@@ -321,7 +341,7 @@ def recompute_scores(ctx: RuleContext) -> None:
             continue
         figs = [fm for fm in _FIGURE.finditer(p.text) if fm.end() <= m.start()]
         if not figs:
-            ctx.skip(f"“{r.label}”评分过程中没有可用于重算的百分比，未重算", _ploc(ctx, p, m.group(0)))
+            ctx.skip(f"“{r.label}”评分过程中没有可用于重算的百分比，未重算", para_loc(ctx, p, m.group(0)))
             continue
         fig = Decimal(figs[-1].group(1))
         res = recompute(std.text, fig, w)
@@ -335,10 +355,10 @@ def recompute_scores(ctx: RuleContext) -> None:
             continue
         ctx.emit("error", f"“{r.label}”按评分标准（{how}）应得 {fmt(exp)} 分，文中为 {m.group(2)} 分（依据：{figs[-1].group(0)}）",
                  reported=y, expected=exp, difference=y - exp, formula=f"{how} = {fmt(exp)}",
-                 locations=[_ploc(ctx, p, m.group(0)), _ploc(ctx, p, figs[-1].group(0)), ctx.loc_cell(t, r, "评分标准")])
+                 locations=[para_loc(ctx, p, m.group(0)), para_loc(ctx, p, figs[-1].group(0)), ctx.loc_cell(t, r, "评分标准")])
 
 
-_GRADE_STMT = re.compile(r"(?:得分|总分|评分|综合得分)分?\s*(?:为)?\s*(\d+(?:\.\d+)?)\s*分[^。；]{0,24}?(?:等级|评级|评价结果|结论)\s*(?:为|是)?\s*[“\"]?(优秀|良好|优|良|中|差|合格|不合格)")
+_GRADE_STMT = re.compile(r"(?:得分|总分|评分|综合得分|平均分|平均得分)分?\s*(?:为)?\s*(\d+(?:\.\d+)?)\s*分[^。；]{0,24}?(?:等级|评级|评价结果|结论)\s*(?:为|是)?\s*[“\"]?(优秀|良好|优|良|中|差|合格|不合格)")
 
 
 @rule("SC-GRADE-01", family="scoring")
@@ -358,163 +378,4 @@ def grade_statement(ctx: RuleContext) -> None:
             exp = ctx.config.grade_of(score)
             if g != exp:
                 ctx.emit("error", f"得分 {m.group(1)} 分对应“{exp}”，文中为“{m.group(2)}”", reported=m.group(2), expected=exp,
-                         formula=f"grade({m.group(1)}) = {exp}", locations=[_ploc(ctx, p, m.group(0))])
-
-
-_FORMULA = re.compile(r"=\s*([\(（]?[\d.,]+(?:\s*[-−+×x*/÷]\s*[\(（]?[\d.,]+[\)）]?)+[\)）]?(?:\s*[×x*]\s*100\s*%)?)\s*=\s*(-?[\d.,]+)\s*(%?)")
-
-
-def _eval(expr: str) -> Decimal | None:
-    s = expr.replace("（", "(").replace("）", ")").replace("−", "-").replace("×", "*").replace("x", "*")
-    s = s.replace("÷", "/").replace(",", "")
-    pct = False
-    if re.search(r"\*\s*100\s*%$", s):
-        s, pct = re.sub(r"\*\s*100\s*%$", "", s), True
-    tokens = re.findall(r"\d+(?:\.\d+)?|[-+*/()]", s)
-    if "".join(tokens) != re.sub(r"\s+", "", s):
-        return None
-    pos = 0
-
-    def expr_() -> Decimal:
-        nonlocal pos
-        v = term()
-        while pos < len(tokens) and tokens[pos] in "+-":
-            op = tokens[pos]
-            pos += 1
-            r = term()
-            v = v + r if op == "+" else v - r
-        return v
-
-    def term() -> Decimal:
-        nonlocal pos
-        v = factor()
-        while pos < len(tokens) and tokens[pos] in "*/":
-            op = tokens[pos]
-            pos += 1
-            r = factor()
-            v = v * r if op == "*" else v / r
-        return v
-
-    def factor() -> Decimal:
-        nonlocal pos
-        tok = tokens[pos]
-        pos += 1
-        if tok == "(":
-            v = expr_()
-            pos += 1
-            return v
-        if tok == "-":
-            return -factor()
-        return Decimal(tok)
-
-    try:
-        v = expr_()
-    except (IndexError, ArithmeticError):
-        return None
-    if pos != len(tokens):
-        return None
-    return v * 100 if pct else v
-
-
-@rule("SC-FORM-01", family="scoring")
-def written_formulas(ctx: RuleContext) -> None:
-    """文中写出的计算式结果不对
-
-    Formula: “= (a − b) / c × 100% = d%” 中按印出的 a、b、c 重算 d
-    Tolerance: d 的半个末位单位
-    """
-    for p in ctx.doc.paragraphs:
-        for m in _FORMULA.finditer(p.text):
-            v = _eval(m.group(1))
-            if v is None:
-                continue
-            stated_txt = m.group(2).replace(",", "")
-            try:
-                stated = Decimal(stated_txt)
-            except ArithmeticError:
-                continue
-            d = len(stated_txt.split(".")[1]) if "." in stated_txt else 0
-            q = Decimal(1).scaleb(-d)
-            exp = v.quantize(q)
-            if abs(exp - stated) <= q:
-                continue
-            ctx.emit("error", f"计算式 {m.group(1).strip()} 应得 {fmt(exp)}{m.group(3)}，文中为 {m.group(2)}{m.group(3)}",
-                     reported=stated, expected=exp, difference=stated - exp, formula=f"{m.group(1).strip()} = {fmt(exp)}",
-                     locations=[_ploc(ctx, p, m.group(0))])
-
-
-@rule("SC-ASSET-01", family="scoring", needs=("asset",))
-def asset_net(ctx: RuleContext) -> None:
-    """资产净值不等于原值减累计折旧
-
-    Formula: 净值 = 原值 − 累计折旧（逐行）；累计折旧 ≤ 原值
-    Tolerance: n × 半个末位单位 → 尾数误差
-    """
-    for t in ctx.doc.tables_of("asset"):
-        if not all(c in t.columns for c in ("原值", "累计折旧", "净值")):
-            continue
-        for r in t.rows:
-            a, d = ctx.val(t, r, "原值", f"{r.label}·原值"), ctx.val(t, r, "累计折旧", f"{r.label}·累计折旧")
-            n = ctx.val(t, r, "净值", f"{r.label}·净值")
-            if a is None or d is None or n is None:
-                continue
-            if d.value > a.value:
-                ctx.emit("error", f"{table_label(t)}“{r.label}”累计折旧 {fmt(d.value)} 超过原值 {fmt(a.value)}",
-                         reported=d.value, expected=a.value, difference=d.value - a.value,
-                         formula=f"{fmt(d.value)} ≤ {fmt(a.value)}", locations=[d.loc, a.loc])
-            ctx.compare_sum(n, [a, d], signs=[1, -1], what=f"{table_label(t)}“{r.label}”净值 ≠ 原值 − 累计折旧")
-
-
-@rule("SC-ASSET-02", family="scoring", needs=("asset", "staffing"), any_of=True)
-def column_totals(ctx: RuleContext) -> None:
-    """资产（人员）表合计行不等于各行之和
-
-    Formula: 总计行各数值列 = Σ 明细行（原值、累计折旧、净值、数量；编制数、在职人数）
-    Tolerance: n × 半个末位单位 → 尾数误差
-    """
-    for t in ctx.doc.tables_of("asset") + ctx.doc.tables_of("staffing"):
-        tot = next((r for r in t.rows if r.role == "total"), None)
-        if tot is None:
-            continue
-        items = [r for r in t.rows if r.role not in ("total", "subtotal")]
-        for col in t.columns:
-            c = tot.get(col)
-            if c is None or c.kind not in ("amount", "number"):
-                continue
-            vals = [v for v in (ctx.val(t, r, col, r.label) for r in items) if v is not None]
-            ctx.compare_sum(ctx.val(t, tot, col, f"总计·{col}"), vals, what=f"{table_label(t)}“{col}”总计 ≠ 各行之和")
-
-
-@rule("SC-ASSET-03", family="scoring", needs=("asset",))
-def asset_text(ctx: RuleContext) -> None:
-    """正文中的资产原值、折旧、净值或数量与资产表总计不一致
-
-    Formula: 正文“原值 X 万元、累计折旧 Y 万元、净值 Z 万元、共 N 件” = 资产表总计
-    Tolerance: 两个印出数各 ±半个末位单位
-    """
-    for t in ctx.doc.tables_of("asset"):
-        tot = next((r for r in t.rows if r.role == "total"), None)
-        if tot is None:
-            continue
-        for p in ctx.doc.paragraphs:
-            if "固定资产" not in p.text:
-                continue
-            for col, pat in (("原值", r"原值\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)"),
-                             ("累计折旧", r"累计折旧\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)"),
-                             ("净值", r"净值\s*(\d[\d,]*(?:\.\d+)?)\s*(万元|元)")):
-                m = re.search(pat, p.text)
-                tv = ctx.val(t, tot, col, f"{table_label(t)}·总计·{col}")
-                if not m or tv is None or "无形资产" in p.text[max(0, m.start() - 30):m.start()]:
-                    continue
-                unit = m.group(2)
-                raw = m.group(1).replace(",", "")
-                factor = Decimal(1) if unit == "万元" else Decimal("0.0001")
-                d = len(raw.split(".")[1]) if "." in raw else 0
-                nv = Val(Decimal(raw) * factor, Decimal(5) * Decimal(10) ** (-(d + 1)) * factor,
-                         _ploc(ctx, p, m.group(0)), f"正文{col}")
-                ctx.compare_equal(nv, tv, what=f"正文资产{col}与资产表总计不一致")
-            m = re.search(r"共有固定资产\s*(\d+)\s*(件|台|项)", p.text)
-            nv2 = ctx.val(t, tot, "数量", "总计·数量") if "数量" in t.columns else None
-            if m and nv2 is not None:
-                ctx.compare_equal(Val(Decimal(m.group(1)), Decimal(0), _ploc(ctx, p, m.group(0)), "正文数量"), nv2,
-                                  what="正文固定资产数量与资产表总计不一致")
+                         formula=f"grade({m.group(1)}) = {exp}", locations=[para_loc(ctx, p, m.group(0))])

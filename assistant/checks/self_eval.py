@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..documents import Row, Table
 from ..numbers import first_number
-from .context import RuleContext, Val, table_label
+from .context import RuleContext, Val
 from .findings import fmt
 from .registry import rule
 
@@ -372,5 +372,3 @@ def table_grades(ctx: RuleContext) -> list[tuple[Table, Decimal, str]]:
             out.append((t, s, ctx.config.grade_of(s)))
     return out
 
-
-__all__ = ["table_label", "table_grades", "project"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..documents import Row, Table, normalize_label
 
@@ -10,6 +11,7 @@ INCOME_TOTAL = "本年收入合计"
 SPEND_TOTAL = "本年支出合计"
 
 
+@lru_cache(maxsize=65536)
 def key(label: str) -> str:
     """Normalise a label for matching: numbering, spaces, brackets and “（类）” dropped."""
     s = normalize_label(label)

@@ -11,15 +11,20 @@ Rows
   ``Row.code``   科目编码 digits joined without spaces ("2010601" even when printed “201 | 06 | 01”).
   ``Row.level``  类/款/项 from :func:`assistant.numbers.code_level` (3/5/7 digits; longer: 细项).
   ``Row.role``   "total" for 合计/总计/本年收入合计/本年支出合计/人员经费合计/公用经费合计 (any label ending
-                 in 合计, or 总计), "stat" for the 三公 statistics rows, "item" otherwise.
+                 in 合计, or 总计), "stat" for the 三公 statistics rows (the “相关统计数” heading
+                 included), "item" otherwise (coded rows are always "item").
   ``Row.side``   "收入"/"支出" in final_01 and final_04; "人员经费"/"公用经费" in final_06.
-  ``Row.attrs``  "行次" (printed row number, 01/04), "parent" (e.g. the 04 carry-over sub-rows under
+  ``Row.attrs``  "行次" (printed row number, 01/04), "printed_code" ("201 06 01" when printed in columns),
+                 "code_suspect" = "位数异常" for a 功能分类 code that is not 3/5/7 digits (also in warnings), "parent" (e.g. the 04 carry-over sub-rows under
                  年初财政拨款结转和结余, the 接待费 sub-rows under 公务接待费), "printed_label" when the label
                  was canonicalised, "label_from" = "行次" when a missing label was restored from the
-                 national template's row number.
+                 national template's row number. A data row printed without name or code keeps label "" and
+                 is reported in ``Table.warnings`` (昌南 公开02表).
+  Row order follows the print; in 01/04 each printed line gives its 收入 row, then its 支出 row.
 
 Columns (``Row.cells`` keys)
-  final_01  both sides: "决算数".
+  final_01  both sides: "决算数" (a side's single value column, printed 决算数 or 金额; were a side to
+            print several value columns, the others keep their printed header).
   final_04  收入 side: "决算数"; 支出 side: "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
             "国有资本经营预算财政拨款".
   final_02  "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入".
@@ -256,8 +261,8 @@ def _code_and_label(texts: list[str]) -> tuple[str | None, str, list[str]]:
         if not s or s in _HEADER_WORDS:
             continue
         if re.fullmatch(r"\d{2,}", s):
-            if not code_parts and _CODE_FULL.match(s) or len(s) > 7 or (code_parts and len(s) == 2) or (
-                    not code_parts and len(s) >= 3):
+            # a whole code (“2010601”), its 类 part (“201”), or a 款/项 part (“06”) following it
+            if (not code_parts and len(s) >= 3) or (code_parts and len(s) == 2) or len(s) > 7:
                 code_parts.append(s)
                 continue
         m = _CODE_PREFIX.match(_WS.sub(" ", t.strip()))
@@ -331,7 +336,7 @@ def parse_coded(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
     nums = [colnums[j] for j in value_cols]
     for variant in _TEMPLATE_COLUMNS.get(kind, []):
         if nums == list(range(1, len(variant) + 1)):
-            for j, name in zip(value_cols, variant):
+            for j, name in zip(value_cols, variant, strict=True):
                 if names[j] and names[j] != name:
                     warnings.append(f"第{j + 1}列表头“{'/'.join(parts[j])}”与栏次{colnums[j]}（全国模板“{name}”）不一致，"
                                     f"按栏次读作“{name}”。")
@@ -354,6 +359,7 @@ def parse_coded(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
     label_cols = list(range(0, first_amount))
 
     out: list[Row] = []
+    bad_codes: list[str] = []
     pending_total_values: list[RawCell] | None = None
     for i in range(hend, len(rows)):
         r = rows[i]
@@ -388,13 +394,19 @@ def parse_coded(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: 
                   else "item", page=page, line=line)
         if code and len(code_parts) > 1:
             row.attrs["printed_code"] = " ".join(code_parts)
-        for j, name in zip(amount_cols, columns):
+        if code and len(code) not in (3, 5, 7):
+            row.attrs["code_suspect"] = "位数异常"
+            bad_codes.append(code)
+        for j, name in zip(amount_cols, columns, strict=True):
             rc = _cell(source_row, j)
             if i in inline_header_rows and source_row is r:
                 rc = RawCell(text="", page=rc.page, line=rc.line, bbox=rc.bbox) if rc else None
             row.cells[name] = _amount(rc, doc_id=doc_id, table_id=table_id, row=label or (code or ""), column=name,
                                       unit=unit)
         out.append(row)
+    if bad_codes:
+        warnings.append(f"{len(bad_codes)}个科目编码位数异常（功能分类科目为3/5/7位）：{'、'.join(bad_codes[:5])}"
+                        f"{'等' if len(bad_codes) > 5 else ''}，其层级汇总不可靠。")
     return _new_table(raw, table_id=table_id, kind=kind, title=title, unit=unit, columns=columns, rows=out,
                       meta=meta, warnings=warnings)
 
@@ -470,12 +482,18 @@ def parse_two_sided(raw: RawTable, *, doc_id: str, table_id: str, kind: str, tit
 
     l_label, l_no, l_amts = side_layout(0, split)
     r_label, r_no, r_amts = side_layout(split, hlen)
-    l_names = ["决算数" if len(l_amts) == 1 else (col_head[j] or f"列{j + 1}") for j in l_amts]
-    if len(l_amts) > 1:
-        l_names = ["决算数"] + [n for n in l_names[1:]]
-    r_names = [_right_column_name(kind, col_head[j]) for j in r_amts]
-    if kind == "final_01":
-        r_names = ["决算数"] + r_names[1:]
+    def plain_names(cols: list[int]) -> list[str]:
+        # one value column is the 决算数 whatever its header (金额/决算数); several are told apart by header
+        if len(cols) == 1:
+            return ["决算数"]
+        out = []
+        for j in cols:
+            last = col_head[j].split("/")[-1] if col_head[j] else f"列{j + 1}"
+            out.append("决算数" if re.search(r"决算|金额", last) and "决算数" not in out else last)
+        return out
+
+    l_names = plain_names(l_amts)
+    r_names = plain_names(r_amts) if kind == "final_01" else [_right_column_name(kind, col_head[j]) for j in r_amts]
     columns: list[str] = []
     for n in l_names + r_names:
         if n not in columns:
@@ -523,7 +541,7 @@ def parse_two_sided(raw: RawTable, *, doc_id: str, table_id: str, kind: str, tit
                 attrs["printed_label"] = printed
             page, line = _row_pos(r)
             row = Row(label=label, role=_role(label), side=side, page=page, line=line, attrs=attrs)
-            for name, c in zip(names, amt_cs):
+            for name, c in zip(names, amt_cs, strict=False):
                 if name in row.cells:
                     continue
                 row.cells[name] = _amount(c, doc_id=doc_id, table_id=table_id, row=label, column=name, unit=unit)
@@ -672,7 +690,6 @@ def parse_sangong(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title
 
 def _parse_sangong_vertical(raw: RawTable, *, doc_id: str, table_id: str, kind: str, title: str) -> Table:
     rows = raw.rows
-    ncols = raw.ncols
     unit = table_unit(raw) or "万元"
     meta = _meta_from_context(raw)
     warnings: list[str] = []
@@ -697,6 +714,8 @@ def _parse_sangong_vertical(raw: RawTable, *, doc_id: str, table_id: str, kind: 
         if "相关统计数" in label:
             in_stats = True
         item = None if in_stats else _sangong_item(label)
+        if not item and _SANGONG_STAT.search(label):
+            in_stats = True  # 统计数 rows (团组数（个）, 保有量（辆）…) even without a “相关统计数” heading
         role = "stat" if in_stats else "item"
         if item:
             label = item

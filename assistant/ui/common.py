@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import inspect
 import logging
 from typing import Any
@@ -16,11 +17,16 @@ log = logging.getLogger("assistant.ui")
 ALL = "__all__"
 
 
+def toast(text: str) -> str:
+    """Return a message safe for Gradio's toasts, which render HTML: file names come from users."""
+    return html.escape(str(text), quote=False)
+
+
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, gr.Error):
         return exc
     if isinstance(exc, AssistantError):
-        return gr.Error(str(exc), title="无法完成")
+        return gr.Error(toast(str(exc)), title="无法完成")
     log.exception("workspace handler failed")
     return gr.Error(f"处理时出现内部错误（{type(exc).__name__}），已记录日志；资料库中已有的内容不受影响。", title="内部错误")
 

@@ -84,7 +84,7 @@ def locate(doc: Document, loc: dict[str, Any]) -> tuple[int | None, list[list[fl
 
 def build_preview(services: Any, loc: dict[str, Any]) -> Preview:
     """Return the preview of a location in a stored document."""
-    doc_key = loc.get("document_id") or loc.get("document")
+    doc_key = loc.get("document_id") or loc.get("doc_id") or loc.get("document")
     if not doc_key:
         return Preview(None, "<p>该引用没有注明文档。</p>", "")
     doc = services.document(doc_key)

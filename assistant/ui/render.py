@@ -117,6 +117,7 @@ CSS = """
 .grid th, .grid td {border: 1px solid #d0d5dd; padding: 4px 6px; vertical-align: top}
 .grid th {background: #f2f4f7}
 .grid td.diff, .grid .diff {background: #fee4e2}
+.grid .used {background: #e0eaff}
 .preview-text pre {white-space: pre-wrap; font-size: 13px; line-height: 1.5; max-height: 520px; overflow: auto}
 .preview-text .hl {background: #fff3b0; display: block; font-weight: 600}
 .preview-text .ln {color: #98a2b3}

@@ -34,30 +34,26 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def ingest_samples(services, files: list[Path]) -> None:
-    """Fill an empty library with the sample reports, printing one line per file."""
-    def progress(i: int, n: int, name: str) -> None:
-        if name:
-            print(f"[{i + 1}/{n}] 导入示例报告 {name}", flush=True)
-
-    for r in services.ingest(files, progress):
-        if r.status == "error":
-            print(f"  跳过：{r.message}", flush=True)
-
-
 def create(settings, no_samples: bool = False, dense: bool | None = None):
     """Return (demo, services) for the settings; ingest the samples first when the library is empty.
     ``dense=False`` skips the embedding model (tests)."""
-    from ..review import make_llm
     from .services import build_services
     from .workspace import build_app
 
     services = build_services(settings, dense=dense)
     if not no_samples and services.is_empty():
-        ingest_samples(services, sample_files())
+        files = sample_files()
+        if files:
+            print(f"资料库为空：正在后台导入 {len(files)} 份示例报告（“状态”页显示进度）。", flush=True)
+            services.ingest_in_background(files)
 
     def llm_factory():
-        return make_llm(settings)
+        """Return the configured chat model (for polishing drafts), or None."""
+        try:
+            from ..qa.llm import build_chat_model
+        except ImportError:
+            return None
+        return build_chat_model(settings)
 
     demo = build_app(services, llm_factory=llm_factory, max_file_mb=settings.max_file_mb)
     return demo, services

@@ -101,7 +101,9 @@ class Services:
         self.files_dir = Path(settings.data_dir) / "workspace" / "files"
         self.files_dir.mkdir(parents=True, exist_ok=True)
         self.library = Library(settings, dense=True if dense is None else dense)
+        self.answerer = _answer_service(settings, self.library)
         self._lock = threading.RLock()
+        self.background: dict[str, Any] = {"running": False}
 
     # ----- library ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
@@ -121,6 +123,39 @@ class Services:
         if progress:
             progress(len(paths), len(paths), "")
         return results
+
+    def ingest_batch(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
+        """Add many files in one library pass (one index update at the end): used for the samples."""
+        copies = []
+        for path in (Path(p) for p in paths):
+            if path.is_file() and path.suffix.lower() in SUPPORTED:
+                copy = self.files_dir / file_sha256(path)[:16] / path.name
+                if not copy.exists():
+                    copy.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, copy)
+                copies.append(copy)
+        results = self.library.ingest(copies, progress)
+        return [IngestResult(Path(r.path).name, r.status, r.message, r.doc_id or None) for r in results]
+
+    def ingest_in_background(self, paths: list[Path]) -> threading.Thread:
+        """Start adding ``paths`` in a background thread; :meth:`status` reports the progress."""
+        self.background = {"running": True, "done": 0, "total": len(paths), "current": ""}
+
+        def progress(i: int, n: int, msg: str) -> None:
+            self.background.update(done=i, total=n, current=msg)
+
+        def run() -> None:
+            try:
+                _ = self.library.embedder  # load the model here, before anything else asks for it
+                self.ingest_batch(paths, progress)
+            except Exception as exc:  # the workspace stays usable; the status tab says what failed
+                self.background["current"] = f"示例报告导入失败：{type(exc).__name__}: {exc}"
+            finally:
+                self.background["running"] = False
+
+        t = threading.Thread(target=run, name="sample-ingest", daemon=True)
+        t.start()
+        return t
 
     def _ingest_one(self, path: Path) -> IngestResult:
         name = path.name
@@ -161,6 +196,19 @@ class Services:
     def _drop_copy(self, doc_id: str, summary: dict[str, Any] | None = None) -> None:
         for d in self.files_dir.glob(f"{(summary or {}).get('sha256', '?')[:16]}*"):
             shutil.rmtree(d, ignore_errors=True)
+
+    def replace(self, doc_id: str, path: str | Path) -> IngestResult:
+        """Replace document ``doc_id`` by the file at ``path``: the new file is added first and the old
+        document is removed only when that succeeded, so a bad file never loses the stored one."""
+        old = self.document(doc_id)
+        result = self.ingest([path])[0]
+        if result.status == "error":
+            return result
+        if result.document != old.id and any(d["id"] == old.id for d in self.documents()):
+            self.remove(old.id)
+        result.status = "replaced"
+        result.message = f"已用“{Path(path).name}”替换“{old.name}”。"
+        return result
 
     def remove(self, doc_id: str) -> str:
         """Remove a document from the library; return its name."""
@@ -225,9 +273,8 @@ class Services:
             return {"answer": "资料库为空，请先在“资料库”页上传报告。", "found": False, "figures": [], "citations": []}
         if document is not None:
             self.document(document)
-        answer = _qa_answer(self, question, document)
-        if answer is not None:
-            return answer
+        if self.answerer is not None:
+            return _jsonable(self.answerer.ask(question, document=document))
         docs = [self.document(document)] if document else self.library.all_documents()
         return lookup_answer(question, docs)
 
@@ -235,13 +282,19 @@ class Services:
     def status(self) -> dict[str, Any]:
         docs = self.documents()
         s = self.settings
-        lib = self.library.status()
+        bg = self.background
+        # while the background ingest runs, the model/vector-store state is not touched from this thread
+        lib = ({"embedding_model": None, "message": "示例报告导入完成后显示", "chunks": "—",
+                "checks_available": True} if bg.get("running") else self.library.status())
         llm = "未配置（仅用确定性模板作答）" if s.llm_provider == "none" else f"{s.llm_provider} / {s.llm_model}"
+        if s.llm_provider != "none" and self.answerer is not None and not self.answerer.status().get("llm"):
+            llm += "（未能连接，仅用确定性模板作答）"
         emb = lib.get("embedding_model")
         emb_text = (f"{emb}{'（后备模型）' if lib.get('embedding_fallback') else ''}" if emb
                     else f"无（{lib.get('message') or '关键词检索 + 结构化表格'}）")
         return {
-            "engine": "问答引擎" if _qa_module() is not None else "按表格查数（问答引擎尚未接入）",
+            "engine": ("确定性问答引擎（表格查数、复算、复核结果、段落检索）" if self.answerer is not None
+                       else "按表格查数（问答引擎未安装）"),
             "embedding_model": emb_text,
             "llm": llm,
             "documents": len(docs),
@@ -251,7 +304,14 @@ class Services:
             "findings": sum(sum(d["findings"].values()) for d in docs),
             "checks": "已启用" if lib.get("checks_available") else "未安装",
             "data_dir": str(s.data_dir),
+            "background": _background_text(bg),
         }
+
+
+def _background_text(bg: dict[str, Any]) -> str:
+    if bg.get("running"):
+        return f"正在导入示例报告（{bg.get('done', 0)}/{bg.get('total', 0)}）：{bg.get('current', '')}"
+    return bg.get("current", "") if "失败" in bg.get("current", "") else ""
 
 
 # ----- figure lookup (used until the answering engine lands) -------------------------------------
@@ -334,23 +394,14 @@ def _source_dict(src: Source) -> dict[str, Any]:
     return src.to_dict()
 
 
-def _qa_module() -> Any | None:
-    """Return the answering engine module when it provides ``answer``, else None."""
+def _answer_service(settings: Settings, library: Any) -> Any | None:
+    """Return the answering service (``assistant.qa.service.AssistantService``) over ``library``, or None
+    when the answering engine is not installed (figure lookup in the tables answers then)."""
     try:
-        mod = importlib.import_module("assistant.qa")
+        from ..qa.service import AssistantService
     except ImportError:
         return None
-    return mod if callable(getattr(mod, "answer", None)) else None
-
-
-def _qa_answer(services: Services, question: str, document: str | None) -> dict[str, Any] | None:
-    """Return the answering engine's answer when ``assistant.qa`` provides one, else None."""
-    mod = _qa_module()
-    if mod is None:
-        return None
-    fn = mod.answer
-    result = fn(question, services.library, document=document)
-    return _jsonable(result)
+    return AssistantService(settings, library=library)
 
 
 def build_services(settings: Settings, dense: bool | None = None) -> Services:

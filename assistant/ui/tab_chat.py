@@ -14,31 +14,40 @@ from .render import md_text, where
 STREAM_CHUNK = 6
 
 
+def _key(loc: dict[str, Any]) -> tuple:
+    return (loc.get("doc_id") or loc.get("document_id") or loc.get("document"), loc.get("page"), loc.get("line"))
+
+
 def sources_of(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the clickable sources of an answer: its figures first, then its citations (deduplicated)."""
+    """Return the clickable sources of an answer: its figures first, then its citations (deduplicated by
+    document and page/line). Recomputed figures have no source of their own and are not listed."""
     out: list[dict[str, Any]] = []
     seen = set()
     for f in result.get("figures") or []:
         src = dict(f.get("source") or {})
-        label = f"数字 {f.get('value')} {f.get('unit') or ''} — {src.get('document', '')} {where(src)}"
-        key = (src.get("document"), src.get("page"), src.get("line"), src.get("row"), src.get("column"))
-        if key not in seen:
-            seen.add(key)
-            out.append({"label": label.strip(), "loc": src})
-    for c in result.get("citations") or []:
-        key = (c.get("document"), c.get("page"), c.get("line"), c.get("row"), c.get("column"))
-        if key in seen:
+        if not src.get("document") or (src.get("page") is None and src.get("line") is None):
             continue
-        seen.add(key)
+        label = f"{f.get('label') or '数字'} {f.get('text') or f.get('value')} {f.get('unit') or ''}".strip()
+        out.append({"label": f"{label} — {src['document']} {where(src)}", "loc": src})
+        seen.add(_key(src))
+    for c in result.get("citations") or []:
+        if not c.get("document") or _key(c) in seen:
+            continue
+        seen.add(_key(c))
         text = str(c.get("text") or "")
         text = text if len(text) <= 40 else text[:40] + "…"
-        out.append({"label": f"引用 {c.get('document', '')} {where(c)}：{text}", "loc": dict(c)})
+        out.append({"label": f"引用 {c['document']} {where(c)}：{text}", "loc": dict(c)})
     return out
 
 
 def answer_markdown(result: dict[str, Any]) -> str:
-    """Return the answer as safe markdown: escaped answer text plus numbered source lines."""
+    """Return the answer as safe markdown: escaped answer text, recomputations, numbered sources."""
     parts = [md_text(result.get("answer") or "")]
+    computed = [f for f in result.get("figures") or [] if f.get("computed") and f.get("formula")]
+    if computed:
+        parts.append("\n\n**复算**：")
+        for f in computed:
+            parts.append(f"\n- {md_text(f.get('label') or '')}：{md_text(f.get('formula'))}")
     srcs = sources_of(result)
     if srcs:
         parts.append("\n\n**来源**（点击下方列表中的条目查看原页）：")
@@ -83,7 +92,8 @@ def build(services: Any) -> SimpleNamespace:
         yield "", history, turns_v, gr.update(), []
         result = services.ask(q, document=scope(doc))
         text = answer_markdown(result)
-        for end in range(STREAM_CHUNK, len(text) + STREAM_CHUNK, STREAM_CHUNK):
+        step = max(STREAM_CHUNK, len(text) // 40)  # about 40 updates, whatever the length
+        for end in range(step, len(text) + step, step):
             chunk = text[:end]
             if chunk.endswith("\\"):
                 continue

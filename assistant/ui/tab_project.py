@@ -60,10 +60,15 @@ def project_view(doc: Document, key: str, findings: list[dict[str, Any]]) -> tup
     table, rows = _split(key, doc)
     mine = [f for f in findings if any(_matches(loc, table, rows) for loc in f.get("locations") or [])]
     recomputed: dict[tuple[str, str], dict[str, Any]] = {}
+    used: set[tuple[str, str]] = set()
     for f in mine:
-        for loc in f.get("locations") or []:
-            if loc.get("row") and loc.get("column"):
-                recomputed[(normalize_label(loc["row"]), loc["column"])] = f
+        for i, loc in enumerate(f.get("locations") or []):
+            if loc.get("row") and loc.get("column") and _matches(loc, table, rows):
+                key = (normalize_label(loc["row"]), loc["column"])
+                if i == 0:
+                    recomputed[key] = f
+                else:
+                    used.add(key)
     cols = [c for c in table.columns if any(c in r.cells for r in rows)]
     body = []
     for r in rows:
@@ -71,15 +76,18 @@ def project_view(doc: Document, key: str, findings: list[dict[str, Any]]) -> tup
         for c in cols:
             cell = r.cells.get(c)
             text = esc(cell.text) if cell else ""
-            f = recomputed.get((normalize_label(r.label), c))
+            key = (normalize_label(r.label), c)
+            f = recomputed.get(key)
             if f is not None:
                 text = (f'<span class="diff">{text}<br>复核：{esc(f.get("expected"))}'
                         f'（差 {esc(f.get("difference"))}）</span>')
+            elif key in used:
+                text = f'<span class="used">{text}</span>'
             cells.append(text)
         body.append(cells)
     unit = f"（单位：{esc(table.unit)}）" if table.unit else ""
     head = (f"<h4>{esc(_table_name(table))}{unit}</h4>"
-            f"<p>红底单元格为复核不一致处：上为报表列示数，下为复核计算值。</p>")
+            f"<p>红底：复核不一致的数字（上为报表列示数，下为复核计算值）；蓝底：参与复核计算的数字。</p>")
     figures = head + html_table(["行"] + cols, body, cls="grid project", raw_columns=range(len(cols) + 1))
     if not mine:
         return figures, "<p>该项目未发现问题。</p>"

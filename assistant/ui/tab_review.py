@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 
 from .. import review
-from .common import ALL, doc_choices, handler, scope
+from .common import ALL, doc_choices, handler, scope, toast
 from .render import SEVERITY_NAMES
 
 
@@ -74,7 +74,7 @@ def build(services: Any, llm_factory: Any, export_dir: Path) -> SimpleNamespace:
             else:
                 text, note = review.polish_draft(text, llm)
                 if note:
-                    gr.Info(note)
+                    gr.Info(toast(note))
         return text
 
     def _path(suffix: str) -> Path:

@@ -18,7 +18,8 @@ TITLE = "财政报告审核助手"
 def status_markdown(services: Any) -> str:
     """Return the 状态 tab text."""
     s = services.status()
-    return "\n".join([
+    busy = f"**{md_text(s['background'])}**\n\n" if s.get("background") else ""
+    return busy + "\n".join([
         "| 项目 | 当前 |", "|---|---|",
         f"| 检索 / 问答引擎 | {md_text(s.get('engine', ''))} |",
         f"| 向量模型 | {md_text(s.get('embedding_model') or '无')} |",
@@ -26,7 +27,9 @@ def status_markdown(services: Any) -> str:
         f"| 文档数 | {s.get('documents', 0)} |",
         f"| 页数 | {s.get('pages', 0)} |",
         f"| 表格数 | {s.get('tables', 0)} |",
+        f"| 检索片段数 | {s.get('chunks', 0)} |",
         f"| 问题数 | {s.get('findings', 0)} |",
+        f"| 数字复核引擎 | {md_text(s.get('checks', ''))} |",
         f"| 数据目录 | {md_text(s.get('data_dir', ''))} |",
     ])
 
@@ -67,5 +70,14 @@ def build_app(services: Any, llm_factory: Any = lambda: None, export_dir: str | 
         review_tab.select(rev.load, rev.inputs, [rev.picks])
         status_tab.select(lambda: status_markdown(services), None, [status])
         demo.load(lib.refresh, None, [lib.docs_table, lib.remove_pick]).then(sync_choices, None, pickers)
+
+        # while the sample reports are being added in the background, refresh the lists every few seconds
+        timer = gr.Timer(4, active=bool(getattr(services, "background", {}).get("running")))
+
+        def tick():
+            running = bool(services.background.get("running"))
+            return (*lib.refresh(), gr.Timer(active=running))
+
+        timer.tick(tick, None, [lib.docs_table, lib.remove_pick, timer]).then(sync_choices, None, pickers)
     demo.workspace_css = CSS  # type: ignore[attr-defined]
     return demo
