@@ -23,6 +23,15 @@ ADVICE = {
     "warning": "请核实该数据的口径与来源，必要时予以更正或在情况说明中补充解释。",
     "info": "建议关注该事项，在今后编报中加以完善。",
 }
+# advice by rule code prefix (longest prefix wins); severity advice otherwise
+ADVICE_BY_RULE = {
+    "FA-X": "请核对相关决算表之间的对应数据，确保表间勾稽一致，更正后重新公开。",
+    "FA-SET": "请补充公开缺少的决算表；确无数据的，应以空表公开并注明原因。",
+    "FA-": "请核实表内合计与明细数据，更正计算或录入错误，确保表内勾稽一致。",
+    "NA-": "请核对情况说明中的文字与数字，使其与决算报表一致，更正后重新公开。",
+    "REM-": "请删除模板遗留内容，更正年度、单位名称等表述后重新公开。",
+    "SE-": "请按评分规则重新计算绩效自评表中的执行率与得分，并更正自评结果。",
+}
 COLUMNS = ["序号", "文档", "严重程度", "规则", "问题描述", "位置", "列示数", "复核数", "差异", "复核公式"]
 POLISH_PROMPT = (
     "你是财政审计人员。请在不改变任何数字、不增删问题条目、不改变结构的前提下，"
@@ -80,6 +89,17 @@ def basis_text(finding: dict[str, Any]) -> str:
     return "；".join(parts) + "。" if parts else "见所附问题清单。"
 
 
+def advice_for(finding: dict[str, Any]) -> str:
+    """Return the 建议 sentence for a finding: by rule family for errors and warnings, else by severity."""
+    sev = finding.get("severity") if finding.get("severity") in SEVERITY_ORDER else "info"
+    if sev != "info":
+        rule = str(finding.get("rule") or "")
+        for prefix in sorted(ADVICE_BY_RULE, key=len, reverse=True):
+            if rule.startswith(prefix):
+                return ADVICE_BY_RULE[prefix]
+    return ADVICE[sev]
+
+
 def group_findings(findings: Sequence[dict[str, Any]]) -> list[tuple[str, list[tuple[str, list[dict]]]]]:
     """Group findings by document (in first-seen order), then by severity (error, warning, info)."""
     docs: dict[str, dict[str, list[dict]]] = {}
@@ -105,7 +125,7 @@ def draft_review(findings: Sequence[dict[str, Any]], title: str = "审核意见"
                 desc = (f.get("message") or "").strip().rstrip("。")
                 lines.append(f"{n}. 问题描述：{desc}{'（' + where + '）' if where else ''}。")
                 lines.append(f"   依据：{basis_text(f)}")
-                lines.append(f"   建议：{ADVICE[sev]}")
+                lines.append(f"   建议：{advice_for(f)}")
         lines.append("")
     lines += ["请被审核单位于收到本意见后及时核实整改，并将整改情况书面反馈。", "",
               f"审核日期：{date.year}年{date.month}月{date.day}日"]

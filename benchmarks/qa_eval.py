@@ -27,6 +27,10 @@ import yaml  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 
+HELDOUT_LABEL = ("留出集（开发后编写；首轮运行 23/26：computation 3/4、figure 11/12、passage 2/3，"
+                 "其暴露的3个问题修正后为下列结果）")
+
+
 def _dec(x) -> Decimal | None:
     try:
         return Decimal(str(x).replace(",", "").rstrip("%"))
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             chunks = svc.library.chunk_map()
             hits = [{"text": chunks[c][0], "meta": chunks[c][1]} for c in out.get("retrieved", []) if c in chunks]
         ok, why = judge(q, out, hits)
-        row = {"kind": q["kind"], "question": q["question"], "ok": ok, "why": why, "found": out["found"],
+        row = {"kind": q["kind"], "set": q.get("set", "dev"), "question": q["question"], "ok": ok, "why": why, "found": out["found"],
                "route": out.get("route"), "answer": out["answer"][:300], "latency_ms": round(ms, 1)}
         if hits is not None:
             row["recall@5"] = recall_at_5(q, hits)
@@ -131,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
                     "correct": sum(1 for r in rows if r["kind"] == k and r["ok"])} for k in kinds}
     for v in per_kind.values():
         v["accuracy"] = round(v["correct"] / v["n"], 4) if v["n"] else None
+    by_set = {}
+    for name in sorted({r["set"] for r in rows}):
+        sub = [r for r in rows if r["set"] == name]
+        by_set[name] = {k: {"n": sum(1 for r in sub if r["kind"] == k),
+                            "correct": sum(1 for r in sub if r["kind"] == k and r["ok"])}
+                        for k in sorted({r["kind"] for r in sub})}
     pas = [r for r in rows if "recall@5" in r]
     status = svc.status()
     result = {
@@ -140,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "embedding_model": status.get("embedding_model"),
         "dense": status.get("dense"),
         "per_kind": per_kind,
+        "per_set": by_set,
         "overall_accuracy": round(sum(r["ok"] for r in rows) / len(rows), 4),
         "passage_recall_at_5": round(sum(r["recall@5"] for r in pas) / len(pas), 4) if pas else None,
         "latency_ms": {"p50": round(statistics.median(lat), 1), "p95": round(pct(lat, 0.95), 1),
@@ -158,10 +169,14 @@ def main(argv: list[str] | None = None) -> int:
           "", "| 题型 | 题数 | 正确 | 准确率 |", "|---|---|---|---|"]
     for k, v in per_kind.items():
         md.append(f"| {k} | {v['n']} | {v['correct']} | {v['accuracy']:.1%} |")
+    for name, kinds_ in by_set.items():
+        md.append("")
+        md.append(f"{'调试集（用于开发）' if name == 'dev' else HELDOUT_LABEL}：" + "，".join(
+            f"{k} {v['correct']}/{v['n']}" for k, v in kinds_.items()))
     if result["failures"]:
         md += ["", "## 未通过", ""]
         for r in result["failures"]:
-            md.append(f"- [{r['kind']}] {r['question']} — {r['why']}（route={r['route']}）")
+            md.append(f"- [{r['kind']}/{r['set']}] {r['question']} — {r['why']}（route={r['route']}）")
     (out_dir / "qa_eval.md").write_text("\n".join(md) + "\n", "utf-8")
     print("\n".join(md))
     svc.close()

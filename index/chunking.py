@@ -73,7 +73,7 @@ def row_text(table: Table, row: Row, project: str = "") -> str:
         if not t or t == row.label:
             continue
         parts.append(f"{col}：{t}")
-    attrs = "；".join(f"{k}：{v}" for k, v in (row.attrs or {}).items() if v)
+    attrs = "；".join(f"{k}：{v}" for k, v in (row.attrs or {}).items() if v and k not in ("printed_label", "parent", "行次"))
     label = row.label or "（无行名）"
     if row.code:
         label = f"{row.code} {label}"

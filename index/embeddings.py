@@ -122,7 +122,11 @@ def load_embedder(model: str, fallback: str = "") -> Embedder | None:
                 tried.append(name)
                 continue
             try:
-                emb = Embedder(name=name, path=str(path), model=_load(path), fallback=bool(fallback) and name == fallback)
+                model_obj = _load(path)
+                is_fallback = bool(fallback) and name == fallback
+                if is_fallback and getattr(model_obj, "max_seq_length", 0) > 128:
+                    model_obj.max_seq_length = 128  # only a tie-breaker on Chinese text: keep ingest fast
+                emb = Embedder(name=name, path=str(path), model=model_obj, fallback=is_fallback)
                 break
             except Exception as exc:  # a broken local copy: try the next one
                 log.debug("嵌入模型 %s 加载失败：%s", name, exc)

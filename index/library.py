@@ -160,7 +160,8 @@ class Library:
         self.dir = Path(self.settings.data_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(self.dir / "library.sqlite3"), check_same_thread=False, isolation_level=None)
+        self._db = _LockedDB(sqlite3.connect(str(self.dir / "library.sqlite3"), check_same_thread=False,
+                                             isolation_level=None), self._lock)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
@@ -202,7 +203,7 @@ class Library:
         total = len(files)
         results: list[IngestResult] = []
         todo: list[tuple[Path, str]] = []
-        for i, f in enumerate(files):
+        for _i, f in enumerate(files):
             if not f.exists() or not f.is_file():
                 results.append(IngestResult(str(f), "error", f.name, message=f"文件不存在：{f.name}"))
                 continue
@@ -220,6 +221,8 @@ class Library:
         nworkers = max(1, int(workers or 1))
         prepared: Iterable[tuple[Path, Prepared | str, float]]
         if nworkers > 1 and len(todo) > 1:
+            # worker processes only read and extract; the parent alone writes the library. The embedding
+            # model and Chroma are loaded lazily, after the workers have been started.
             pool = ProcessPoolExecutor(max_workers=min(nworkers, len(todo)))
             t0 = time.perf_counter()
             futs = [(f, pool.submit(_prepare_worker, (str(f), self.settings))) for f, _ in todo]
@@ -254,7 +257,7 @@ class Library:
         if changed:
             if progress:
                 progress(total, total, "正在更新检索索引……")
-            self.sync_indexes()
+            self.sync_indexes(progress=progress)
         return results
 
     def add_document(self, doc: Document, *, run_checks: bool = True) -> IngestResult:
@@ -492,7 +495,7 @@ class Library:
             self._collection = None
         return self._collection
 
-    def sync_indexes(self) -> dict[str, int]:
+    def sync_indexes(self, progress: Progress | None = None) -> dict[str, int]:
         """Reconcile Chroma and BM25 with SQLite. Returns counts of chunks added/deleted in Chroma."""
         stats = {"dense_added": 0, "dense_deleted": 0}
         with self._lock:
@@ -512,6 +515,9 @@ class Library:
                     texts = [chunks[c][0] for c in ids]
                     col.add(ids=ids, embeddings=self.embedder.embed(texts), documents=texts,
                             metadatas=[_chroma_meta(chunks[c][1]) for c in ids])
+                    if progress:
+                        done = min(i + 64, len(missing))
+                        progress(done, len(missing), f"语义向量 {done}/{len(missing)}")
                 stats = {"dense_added": len(missing), "dense_deleted": len(extra)}
             except Exception as exc:
                 self._chroma_error = f"向量库同步失败：{exc}"
@@ -562,6 +568,39 @@ class Library:
             "message": st.get("message") if self._dense_enabled else "语义检索已关闭，使用关键词检索与结构化表格。",
             "checks_available": _checks_importable(),
         }
+
+
+class _Rows(list):
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class _LockedDB:
+    """One SQLite connection shared by the UI's threads: every statement runs under the library lock
+    and its rows are fetched before the lock is released."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def execute(self, sql: str, args: Any = ()) -> _Rows:
+        with self._lock:
+            return _Rows(self._conn.execute(sql, args).fetchall())
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        with self._lock:
+            self._conn.executemany(sql, rows)
+
+    def executescript(self, sql: str) -> None:
+        with self._lock:
+            self._conn.executescript(sql)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
 
 
 _STATUS_CN = {"added": "已加入", "replaced": "已替换", "unchanged": "未变化，跳过", "error": "失败"}

@@ -59,6 +59,14 @@ def test_fuzzy_project_and_synonyms(svc):
     _cited(rate)
 
 
+def test_indicator_and_unit_scoped_comparison(svc):
+    ind = svc.ask("综治信访维稳专项经费综治手机指标实际完成值")
+    assert ind["found"] and _vals(ind)[0] == Decimal("2") and ind["figures"][0]["source"]["column"] == "实际完成值"
+    low = svc.ask("区农办哪个项目得分最低")
+    assert "河长制经费" in low["answer"] and _vals(low)[0] == Decimal("80")
+    assert "为80分" in low["answer"]
+
+
 def test_document_disagreeing_with_itself_shows_both(svc):
     out = svc.ask("党政办基本支出是多少")
     assert _vals(out)[:2] == [Decimal("889.74"), Decimal("899.74")]
@@ -152,7 +160,7 @@ def test_llm_sees_report_text_only_as_wrapped_data():
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     from assistant.qa.answer import Answer
-    from assistant.qa.llm import Phraser, wrap_report_text
+    from assistant.qa.llm import Phraser
 
     seen = {}
 

@@ -107,3 +107,10 @@ def test_polish_survives_llm_failure():
     draft = review.draft_review(FINDINGS[:1])
     text, note = review.polish_draft(draft, Down())
     assert text == draft and "失败" in note
+
+
+def test_advice_follows_the_rule_family():
+    assert "表间" in review.advice_for(FINDINGS[0])
+    assert "情况说明" in review.advice_for(FINDINGS[1])
+    assert review.advice_for(FINDINGS[2]) == review.ADVICE["info"]
+    assert review.advice_for({"rule": "ZZ-1", "severity": "error"}) == review.ADVICE["error"]

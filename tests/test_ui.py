@@ -14,7 +14,7 @@ from assistant.ui.preview import build_preview, locate, table_ref
 from assistant.ui.serve import parse_auth
 from assistant.ui.services import Services, UIServiceError, rule_family
 from assistant.ui.tab_chat import answer_markdown, sources_of
-from assistant.ui.tab_project import project_choices, project_view
+from assistant.ui.tab_project import project_choices, project_view, recompute_html
 
 EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>[链接](javascript:alert(3))'
 
@@ -123,6 +123,9 @@ def test_project_choices_and_view(services):
     key = next(k for label, k in choices if label.startswith("项目支出绩效自评表"))
     figures, issues = project_view(doc, key, services.findings(doc.id))
     assert "<table" in figures and "<script" not in figures
+    html = recompute_html(services, doc, key)
+    if services.answerer is not None:  # the answering engine recomputes the project's scores
+        assert "复算" in html and "总分" in html
     fake = [{"rule": "X", "severity": "error", "message": EVIL, "locations": [{"table": key}]}]
     _, issues = project_view(doc, key, fake)
     assert "&lt;script&gt;" in issues and "<script>" not in issues
@@ -197,3 +200,21 @@ def test_sources_skip_recomputations_and_dedupe_citations():
     assert [s["loc"].get("line") for s in srcs] == [484, 12]
     md = answer_markdown(result)
     assert "复算" in md and "5 \\+ 85 = 90" in md
+
+
+def test_citation_without_cell_is_located_by_its_amount(services):
+    doc = services.document(PDF["shegong"].name)
+    page, boxes, _ = locate(doc, {"document": doc.name, "page": 8, "text": "本年支出合计：307.82万元（支出决算表）"})
+    assert page == 8 and boxes
+    page, boxes, _ = locate(doc, {"document": doc.name, "page": 8, "text": "201 一般公共服务支出"})
+    assert boxes == []  # a 科目编码 is not an amount
+
+
+def test_narrative_text_is_found_on_the_pdf_page():
+    boxes = render.pdf_text_boxes(PDF["caizheng_test"], 19, "年初预算为 1560.05 万元，支出决算为 1511.89 万元。")
+    assert len(boxes) == 1
+    x0, top, x1, bottom = boxes[0]
+    assert x0 < x1 and top < bottom < 842
+    # spacing differs from the printed text: fall back to the amounts it states
+    assert render.pdf_text_boxes(PDF["caizheng_test"], 19, "支出决算为1511.89万元，预算1560.05") != []
+    assert render.pdf_text_boxes(PDF["caizheng_test"], 99, "1511.89") == []

@@ -87,6 +87,22 @@ def test_upload_pdf_row_appears(page):
     shot(page, "01_library")
 
 
+def test_bad_file_warns_in_chinese_and_loses_nothing(page, tmp_path):
+    bad = tmp_path / "损坏的报告.pdf"
+    bad.write_bytes(b"%PDF-1.4\n1 0 obj broken")
+    page.locator("#upload-files input[type=file]").set_input_files([str(bad)])
+    seen(page.locator("#upload-files").get_by_text(bad.name)).wait_for()
+    page.click("#ingest-btn")
+    seen(page.locator("#ingest-progress").get_by_text("失败")).wait_for()
+    toast = seen(page.get_by_test_id("toast-body").filter(has_text="损坏的报告.pdf"))
+    toast.wait_for()
+    assert "无法读取" in toast.inner_text() or "未导入" in toast.inner_text()
+    assert "Traceback" not in page.content()
+    assert UPLOAD.name in page.locator("#docs-table").inner_text()
+    page.locator("#upload-files input[type=file]").set_input_files([])
+    shot(page, "01b_bad_file")
+
+
 def test_ask_figure_with_citation(page):
     tab(page, "问答")
     page.fill("#chat-input textarea", "上海市普陀区财政局 2024 年收入决算表本年收入合计是多少？")
@@ -108,6 +124,12 @@ def test_citation_opens_page_preview(page):
     shot(page, "03_citation_preview")
 
 
+def test_empty_question_is_refused_politely(page):
+    page.fill("#chat-input textarea", "")
+    page.click("#chat-send")
+    seen(page.get_by_test_id("toast-body").filter(has_text="请输入问题")).wait_for()
+
+
 def test_user_text_is_never_active_html(page):
     page.fill("#chat-input textarea", "<img src=x onerror=\"window.__xss=1\"> 是多少？")
     page.click("#chat-send")
@@ -120,9 +142,10 @@ def test_findings_list_and_location(page):
     tab(page, "问题清单")
     table = page.locator("#findings-table")
     seen(table.get_by_text("FA-")).wait_for()
-    page.locator("#not-checked-table").wait_for()
-    seen(table.get_by_text("FA-")).click()
+    seen(page.locator("#not-checked-table").get_by_text("缺少")).wait_for()
+    seen(table.get_by_text("FA-HIER-01")).click()
     page.locator("#findings-preview-img img").wait_for(state="visible")
+    assert "复核公式" in page.locator("#finding-detail").inner_text()
     shot(page, "04_findings")
 
 

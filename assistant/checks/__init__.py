@@ -56,6 +56,21 @@ def _document_level(doc: Document) -> list[NotChecked]:
     return out
 
 
+def _uncovered_tables(doc: Document, registry: dict[str, Rule]) -> list[NotChecked]:
+    """Tables with numbers that no rule reads: listed so that “no findings” never hides them."""
+    covered = {k for r in registry.values() for k in r.needs}
+    out = []
+    for t in doc.tables:
+        if t.kind in covered:
+            continue
+        if not any(c.kind in ("amount", "percent", "number") for c in t.cells()):
+            continue
+        out.append(NotChecked(rule="COVERAGE", reason=f"{table_label(t)}{('“' + t.title + '”') if t.title else ''}"
+                              f"没有适用的核对规则，其中数字未核对",
+                              location=Location(document=doc.name, page=t.page, line=t.line, table=table_label(t))))
+    return out
+
+
 def run_checks(doc: Document, config: CheckConfig | None = None, rules: list[str] | None = None) -> CheckReport:
     """Given an extracted Document, run the applicable rules; return findings and not-checked entries."""
     cfg = config or default_config()
@@ -63,6 +78,7 @@ def run_checks(doc: Document, config: CheckConfig | None = None, rules: list[str
     t0 = time.perf_counter()
     report = CheckReport(document=doc.name, type=doc.doc_type)
     report.not_checked.extend(_document_level(doc))
+    report.not_checked.extend(_uncovered_tables(doc, registry))
     cache: dict = {}
     for code in sorted(registry):
         if rules is not None and code not in rules:

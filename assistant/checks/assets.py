@@ -25,7 +25,7 @@ def asset_net(ctx: RuleContext) -> None:
         for r in t.rows:
             a, d = ctx.val(t, r, "原值", f"{r.label}·原值"), ctx.val(t, r, "累计折旧", f"{r.label}·累计折旧")
             n = ctx.val(t, r, "净值", f"{r.label}·净值")
-            if a is None or d is None or n is None:
+            if a is None or d is None or n is None or not (a.usable and d.usable and n.usable):
                 continue
             if d.value > a.value:
                 ctx.emit("error", f"{table_label(t)}“{r.label}”累计折旧 {fmt(d.value)} 超过原值 {fmt(a.value)}",

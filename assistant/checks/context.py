@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ..documents import UNIT_TO_WAN, Cell, Document, Row, Table
 from ..numbers import decimals_of
@@ -28,8 +29,10 @@ class Val:
     loc: Location
     label: str
     empty: bool = False
+    usable: bool = True  # False: text or low-confidence OCR — any comparison using it is not checked
 
 
+@lru_cache(maxsize=65536)
 def half_ulp_of(text: str, unit: str | None = None, kind: str = "amount") -> Decimal:
     """Half a unit of the printed precision of ``text``, in 万元 for amounts."""
     d = decimals_of(text)
@@ -102,10 +105,13 @@ class RuleContext:
                 return None
             return Val(Decimal(0), Decimal(0), loc, name, empty=True)
         if c.source.ocr_confidence is not None and c.source.ocr_confidence < LOW_OCR_CONFIDENCE:
-            self.skip(f"单元格“{c.text}”为低置信度识别结果（{c.source.ocr_confidence:.2f}）", loc)
+            self.skip(f"单元格“{c.text}”为低置信度识别结果（{c.source.ocr_confidence:.2f}），涉及它的核对未做", loc)
+            return Val(Decimal(0), Decimal(0), loc, name, usable=False)
+        if c.kind == "code":
             return None
-        if c.value is None or c.kind in ("text", "code"):
-            return None
+        if c.value is None or c.kind == "text":
+            self.skip(f"单元格“{c.text}”不是数字，涉及它的核对未做", loc)
+            return Val(Decimal(0), Decimal(0), loc, name, usable=False)
         v = c.wan if c.kind == "amount" else c.value
         assert v is not None
         return Val(v, half_ulp_of(c.text, c.unit, c.kind), loc, name)
@@ -135,6 +141,8 @@ class RuleContext:
         """
         if total is None or not items:
             return None
+        if not total.usable or not all(i.usable for i in items):
+            return None
         if total.empty and all(i.empty or i.value == 0 for i in items):
             return None
         sg = signs or [1] * len(items)
@@ -163,7 +171,7 @@ class RuleContext:
 
     def compare_equal(self, a: Val | None, b: Val | None, *, what: str, severity: str = "error") -> str | None:
         """Check that the same figure printed in two places agrees (tolerance: both roundings)."""
-        if a is None or b is None:
+        if a is None or b is None or not a.usable or not b.usable:
             return None
         if a.empty and b.empty:
             return None

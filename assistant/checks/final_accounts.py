@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..documents import FINAL_KINDS, Table
 from .context import RuleContext, table_label
+from .findings import Location
 from .registry import rule
 from .tables import (
     INCOME_TOTAL,
@@ -49,9 +52,20 @@ def required_tables(ctx: RuleContext) -> None:
         return
     for kind in ("final_01", "final_02", "final_03", "final_04", "final_05", "final_06", "final_09"):
         if not ctx.doc.tables_of(kind):
-            ctx.emit("warning", f"未找到{FINAL_KINDS[kind]}（公开{kind[-2:]}表）",
-                     reported="缺失", expected="应公开", formula=f"{FINAL_KINDS[kind]} 存在",
-                     locations=[ctx.loc_text(FINAL_KINDS[kind], None, None)])
+            name = FINAL_KINDS[kind]
+            ctx.emit("warning", f"未找到{name}（公开{kind[-2:]}表）",
+                     reported="缺失", expected="应公开", formula=f"{name} 存在", locations=[_toc_location(ctx, name)])
+
+
+def _toc_location(ctx: RuleContext, name: str) -> Location:
+    """Where the missing table is announced (the 目录 line naming it), else the first table's page."""
+    for p in ctx.doc.paragraphs:
+        t = p.text.strip()
+        if name in t and len(t) < 40 and not re.search(r"财政拨款" + re.escape(name), t):
+            return Location(document=ctx.doc.name, page=p.page, line=p.line, text=t)
+    first = ctx.doc.tables[0] if ctx.doc.tables else None
+    return Location(document=ctx.doc.name, page=first.page if first else None, line=first.line if first else None,
+                    text=name)
 
 
 @rule("FA-BAL-01", family="final_accounts", needs=("final_01", "final_04"), expected_in=FA, any_of=True)

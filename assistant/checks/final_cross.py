@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ..documents import Row, Table
 from .context import RuleContext, Val, table_label
+from .findings import Location
 from .registry import rule
 from .tables import (
     INCOME_TOTAL,
@@ -293,3 +294,32 @@ def grants_01_04(ctx: RuleContext) -> None:
             continue
         ctx.compare_equal(ctx.val(t1, r1, c1, f"{table_label(t1)}·{name}收入"),
                           ctx.val(t4, r4, c4, f"{table_label(t4)}·{name}"), what=f"{name}收入01表与04表不一致")
+
+
+@rule("FA-10-01", family="final_cross", needs=("final_10",))
+def vehicles(ctx: RuleContext) -> None:
+    """车辆数合计不等于各类车辆之和，或与说明中的车辆数不一致
+
+    Formula: 车辆数合计 = Σ 各类用车（公开10表）；说明“共有车辆 N 辆” = 车辆数合计
+    Tolerance: 无（个数）
+    """
+    for t in ctx.doc.tables_of("final_10"):
+        col = t.columns[0] if t.columns else None
+        tot = next((r for r in t.rows if "车辆数" in r.label), None)
+        if col is None or tot is None:
+            continue
+        start = t.rows.index(tot) + 1
+        kinds = []
+        for r in t.rows[start:]:
+            if "设备" in r.label or "车辆数" in r.label:
+                break
+            kinds.append(r)
+        items = [v for v in (ctx.val(t, r, col, r.label) for r in kinds) if v is not None]
+        total = ctx.val(t, tot, col, "车辆数合计")
+        ctx.compare_sum(total, items, what=f"{table_label(t)}车辆数合计 ≠ 各类用车之和")
+        for p in ctx.doc.paragraphs:
+            m = re.search(r"共有车辆\s*(\d+)\s*辆", p.text)
+            if m and total is not None:
+                stated = Val(Decimal(m.group(1)), Decimal(0), Location(document=ctx.doc.name, page=p.page, line=p.line,
+                                                                      text=m.group(0)), "说明中的车辆数")
+                ctx.compare_equal(stated, total, what="说明中的车辆数与公开10表不一致")

@@ -14,6 +14,7 @@ from .statements import Num, Sentence, sentences
 from .tables import INCOME_TOTAL, SPEND_TOTAL, find_row, key, rows_before, total_row
 
 NARR = r"情况说明|决算说明|第三部分|其他重要事项|预算绩效"
+_NARR_RE = re.compile(NARR)
 Target = tuple[Table, Row, str]
 
 
@@ -146,7 +147,8 @@ def _targets_value(ctx: RuleContext, targets: list[Target], label: str) -> Val |
     if len(vals) == 1:
         return vals[0]
     total = sum((v.value for v in vals if v), Decimal(0))
-    return Val(total, sum((v.half_ulp for v in vals if v), Decimal(0)), vals[0].loc, label)  # type: ignore[union-attr]
+    return Val(total, sum((v.half_ulp for v in vals if v), Decimal(0)), vals[0].loc, label,  # type: ignore[union-attr]
+               usable=all(v.usable for v in vals if v))
 
 
 @rule("NA-VAL-01", family="narrative", expected_in=("final_accounts",))
@@ -160,7 +162,8 @@ def narrative_amounts(ctx: RuleContext) -> None:
         return
     missing: set[str] = set()
     unmatched = 0
-    for s in ctx.memo("sentences:narr", lambda: sentences(ctx.doc, NARR)):
+    for s in ctx.memo("sentences:narr", lambda: [x for x in ctx.memo("sentences", lambda: sentences(ctx.doc))
+                                           if _NARR_RE.search(x.paragraph.section or "")]):
         section = s.paragraph.section + " " + s.text
         for n in s.nums:
             if n.unit != "万元" or n.role not in ("value", "actual", "budget"):
@@ -217,7 +220,7 @@ def _earlier(sents: list[Sentence], k: int, i: int, pred) -> tuple[Sentence, Num
         if pred(m):
             return s, m
     for j in range(k - 1, max(-1, k - 6), -1):
-        if sents[j].paragraph is not s.paragraph:
+        if sents[j].paragraph is not s.paragraph and sents[j].paragraph.section != s.paragraph.section:
             break
         for m in reversed(sents[j].nums):
             if pred(m):

@@ -47,14 +47,20 @@ _TOP = re.compile(r"^#*\s*([一二三四五六七八九十]+、|第[一二三四
 
 def perf_text(ctx: RuleContext) -> PerfText | None:
     """The 预算绩效 section: by heading path, or (markdown exports) from its heading line to the next one."""
+    return ctx.memo("perf_text", lambda: _perf_text(ctx))
+
+
+def _perf_text(ctx: RuleContext) -> PerfText | None:
     paras: list[Paragraph] = []
+    seen: set[int] = set()
     inside = False
     for p in ctx.doc.paragraphs:
         t = p.text.strip()
         if _TOP.match(t):
             inside = bool(_SECTION.search(t)) and "评价报告" not in t
         by_section = bool(_SECTION.search(p.section or "")) and not re.search(r"评价报告", p.section or "")
-        if (inside or by_section) and p not in paras:
+        if (inside or by_section) and id(p) not in seen:
+            seen.add(id(p))
             paras.append(p)
     if not paras:
         return None

@@ -4,10 +4,10 @@ the stated 涉及资金."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from ..documents import Paragraph, Row, Table
-from .context import RuleContext, table_label
+from .context import RuleContext, Val, table_label
 from .findings import Location, fmt
 from .registry import rule
 
@@ -121,3 +121,84 @@ def budget_sum(ctx: RuleContext) -> None:
                      reported=total, expected=exp_txt, formula=f"Σ 预算 = {fmt(total)} 万元 ∈ {exp_txt}",
                      locations=[loc, Location(document=ctx.doc.name, page=t.page, line=t.line, table=table_label(t),
                                               column="预算")])
+
+
+_PL_INTRO = re.compile(r"(\d+)\s*个项目[，,]?\s*(?:预算资金规模|涉及资金|资金规模|预算金额|涉及金额)\s*(?:为|共)?\s*"
+                       r"(\d[\d,]*(?:\.\d+)?)\s*万元")
+
+
+def _col(t: Table, *words: str) -> str | None:
+    for w in words:
+        for c in t.columns:
+            if w in c:
+                return c
+    return None
+
+
+@rule("PL-CNT-01", family="results_list", needs=("project_list",))
+def project_list_intro(ctx: RuleContext) -> None:
+    """项目清单的项目个数或预算合计与说明文字不一致
+
+    Formula: 说明“N 个项目，预算资金规模 X 万元”：N = 清单行数；X = Σ 批复金额（无此列时 Σ 年初预算数）
+    Tolerance: 行数无；金额按各项印出精度累计
+    """
+    for t in ctx.doc.tables_of("project_list"):
+        text = re.sub(r"\s+", "", "".join(p.text for p in _intro(ctx, t)))
+        m = _PL_INTRO.search(text)
+        if not m:
+            continue
+        items = _items(t)
+        loc = Location(document=ctx.doc.name, line=_intro(ctx, t)[-1].line, page=_intro(ctx, t)[-1].page,
+                       text=m.group(0))
+        n = int(m.group(1))
+        if n != len(items):
+            ctx.emit("error", f"说明称 {n} 个项目，清单列出 {len(items)} 个", reported=n, expected=len(items),
+                     difference=n - len(items), formula=f"清单行数 = {len(items)}",
+                     locations=[loc, Location(document=ctx.doc.name, page=t.page, line=t.line, table=table_label(t))])
+        col = _col(t, "批复金额", "年初预算数", "预算")
+        if col is None:
+            continue
+        vals = [v for v in (ctx.val(t, r, col, r.label) for r in items) if v is not None]
+        raw = m.group(2).replace(",", "")
+        d = len(raw.split(".")[1]) if "." in raw else 0
+        stated = Val(Decimal(raw), Decimal(5) * Decimal(10) ** (-(d + 1)), loc, "说明中的预算资金规模")
+        hint = ""
+        for other in [c for c in t.columns if c != col and any((r.get(c) is not None and r.get(c).kind == "amount")  # type: ignore[union-attr]
+                                                                for r in items)]:
+            s_other = sum((r.value(other) or Decimal(0) for r in items), Decimal(0))
+            if abs(s_other - stated.value) <= Decimal("0.01"):
+                hint = f"（说明中的数与清单 Σ{other} 相同）"
+        ctx.compare_sum(stated, vals, what=f"说明中的预算资金规模 ≠ 清单 Σ{col}{hint}")
+
+
+@rule("PL-RATE-01", family="results_list", needs=("project_list",))
+def project_list_rate(ctx: RuleContext) -> None:
+    """项目清单的执行率不等于执行数除以预算数
+
+    Formula: 执行率 = 执行数 ÷ 年初预算数（无此列时 ÷ 批复金额） × 100%（按印出位数四舍五入）
+    Tolerance: 按两数印出精度取区间 → 尾数误差
+    """
+    for t in ctx.doc.tables_of("project_list"):
+        rc, nc = _col(t, "执行率"), _col(t, "执行数")
+        dc = _col(t, "年初预算数", "全年预算数", "批复金额")
+        if rc is None or nc is None or dc is None:
+            continue
+        for r in _items(t):
+            c = r.get(rc)
+            num, den = ctx.val(t, r, nc, nc, empty_as_zero=False), ctx.val(t, r, dc, dc, empty_as_zero=False)
+            if c is None or c.value is None or num is None or den is None or den.value == 0 or not (num.usable and den.usable):
+                continue
+            d = len(c.text.split(".")[1].rstrip("%")) if "." in c.text else 0
+            q = Decimal(1).scaleb(-d)
+            exp = (num.value / den.value * 100).quantize(q)
+            if exp == c.value:
+                continue
+            lo = (num.value - num.half_ulp) / (den.value + den.half_ulp) * 100
+            hi = (num.value + num.half_ulp) / (den.value - den.half_ulp) * 100
+            h = q / 2
+            trunc = (num.value / den.value * 100).quantize(q, rounding=ROUND_DOWN) == c.value
+            sev = "info" if trunc or (lo - h <= c.value <= hi + h) else "error"
+            ctx.emit(sev, f"“{r.label}”执行率印 {c.text}%，按 {fmt(num.value)} ÷ {fmt(den.value)} 应为 {exp}%"
+                     f"{'（截尾或尾数误差）' if sev == 'info' else ''}", reported=c.value, expected=exp,
+                     difference=c.value - exp, formula=f"{fmt(num.value)} ÷ {fmt(den.value)} × 100% = {exp}%",
+                     locations=[ctx.loc_cell(t, r, rc), num.loc, den.loc])

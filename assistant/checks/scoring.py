@@ -140,7 +140,7 @@ def score_le_weight(ctx: RuleContext) -> None:
     for t in [t for k in SCORE_KINDS for t in ctx.doc.tables_of(k)]:
         for r in t.rows:
             s, w = ctx.val(t, r, "得分", empty_as_zero=False), ctx.val(t, r, "分值", empty_as_zero=False)
-            if s is not None and w is not None and s.value > w.value:
+            if s is not None and w is not None and s.usable and w.usable and s.value > w.value:
                 ctx.emit("error", f"{table_label(t)}“{r.label}”得分 {fmt(s.value)} 超过分值 {fmt(w.value)}", reported=s.value,
                          expected=w.value, difference=s.value - w.value, formula=f"{fmt(s.value)} ≤ {fmt(w.value)}",
                          locations=[s.loc, w.loc])

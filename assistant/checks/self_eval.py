@@ -46,7 +46,7 @@ def execution_rate(ctx: RuleContext) -> None:
             a = ctx.val(t, r, "全年预算数", f"{r.label}·全年预算数A", empty_as_zero=False)
             b = ctx.val(t, r, "全年执行数", f"{r.label}·全年执行数B", empty_as_zero=False)
             c = r.get("执行率")
-            if a is None or b is None or c is None or c.value is None or a.value == 0:
+            if a is None or b is None or c is None or c.value is None or a.value == 0 or not (a.usable and b.usable):
                 continue
             expected = b.value / a.value * 100
             d = len(c.text.split(".")[1].rstrip("%").strip()) if "." in c.text else 0
@@ -226,7 +226,7 @@ def score_le_points(ctx: RuleContext) -> None:
             if r.role not in ("funds", "indicator", "total"):
                 continue
             s, p = ctx.val(t, r, "得分", empty_as_zero=False), ctx.val(t, r, "分值", empty_as_zero=False)
-            if s is None or p is None or s.value <= p.value:
+            if s is None or p is None or not (s.usable and p.usable) or s.value <= p.value:
                 continue
             ctx.emit("error", f"“{project(t)}”“{r.label}”得分 {fmt(s.value)} 超过分值 {fmt(p.value)}",
                      reported=s.value, expected=p.value, difference=s.value - p.value,

@@ -72,6 +72,8 @@ class Fig:
             return f"{txt}%"
         if self.unit:
             return f"{txt}{self.unit}"
+        if self.label.endswith(("得分", "分值", "总分", "总分（复算）")):
+            return f"{txt}分"
         return txt
 
     def where(self) -> str:

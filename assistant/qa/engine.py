@@ -22,6 +22,8 @@ from .entities import (
     Metric,
     ProjectRef,
     all_projects,
+    core_department,
+    display_name,
     doc_profile,
     explicit_years,
     filter_by_type,
@@ -34,8 +36,6 @@ from .entities import (
     normalize,
     relative_year,
     squash,
-    core_department,
-    display_name,
 )
 
 FINDINGS_RE = re.compile(r"(不一致|问题|错误|差错|异常|疑点|矛盾|有误|不符|对不上|勾稽)")
@@ -44,7 +44,7 @@ CHECK_RE = re.compile(r"(复核|核对|核实|核算|验证|校验|对不对|是
 COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|排名|排第|前[三五十]|后[三五]|哪个项目|哪些项目|哪一个|哪项)")
 OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
 OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
-OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少)")
+OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
 OP_DIFF = re.compile(r"(相差|差额|差多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|比.{1,20}(多|少|高|低))")
 ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
 
@@ -82,6 +82,18 @@ class Engine:
                 self._docs = self.library.all_documents()
                 self._profiles = [doc_profile(d) for d in self._docs]
                 self._projects = all_projects(self._docs)
+                orgs: set[str] = set()
+                for d in self._docs:
+                    for t in d.tables:
+                        for k in ("主管部门", "实施单位", "项目单位"):
+                            if t.meta.get(k):
+                                orgs.add(squash(t.meta[k]))
+                        for r in t.rows:
+                            for col in ("主管部门", "项目主管部门", "实施单位"):
+                                c = r.cells.get(col)
+                                if c is not None and c.text.strip():
+                                    orgs.add(squash(c.text))
+                self._orgs = {o for o in orgs if len(o) >= 2}
                 self._gen = gen
 
     # ------------------------------------------------------------------ entry
@@ -217,7 +229,9 @@ class Engine:
                         break
                 if covered:
                     break
-            # a project or table word is not an organisation
+            # a project, or a unit named in the tables (主管部门/实施单位), is not an unknown organisation
+            if not covered and any(org in o or o in full for o in getattr(self, "_orgs", ())):
+                covered = True
             if not covered and any(org in squash(pr.name) for pr in self._projects):
                 covered = True
             if not covered:
@@ -287,7 +301,9 @@ class Engine:
         s = squash(q)
         if p.kind == "self_eval":
             ind = self._indicator_row(t, q, p.name)
-            if ind is not None and (m.key in ("得分", "预算") or re.search(r"指标值|目标值|完成值|实际完成|分值|权重", s)):
+            if m.key == "指标" and ind is None:
+                return []
+            if ind is not None and (m.key in ("得分", "预算", "指标") or re.search(r"指标值|目标值|完成值|实际完成|分值|权重", s)):
                 col = "得分"
                 if re.search(r"指标值|目标值|年度指标", s):
                     col = "年度指标值"
@@ -531,7 +547,7 @@ class Engine:
         if best is None:
             return None
         f = best[1]
-        return Answer(f"《{f.doc.name}》{f.label}为{f.shown()}分（{f.where()}）。", True, [f], route="figure")
+        return Answer(f"《{f.doc.name}》{f.label}为{f.shown()}（{f.where()}）。", True, [f], route="figure")
 
     def _report_score(self, q: str, scope: Scope) -> Answer | None:
         figs = []
@@ -546,7 +562,7 @@ class Engine:
                     break
         if not figs:
             return None
-        lines = [f"《{f.doc.name}》{f.label}为{f.shown()}分（{f.where()}）。".replace("分分", "分") for f in figs]
+        lines = [f"《{f.doc.name}》{f.label}为{f.shown()}（{f.where()}）。" for f in figs]
         return Answer("\n".join(lines), True, figs, route="figure")
 
     # ------------------------------------------------------------------ compute
@@ -699,6 +715,11 @@ class Engine:
         if mm:
             n = {"二": 2, "三": 3, "五": 5, "十": 10}[mm.group(1)]
         projects = self._projects_in(scope)
+        unit = max((o for o in getattr(self, "_orgs", ()) if o in s and len(o) >= 3), key=len, default=None)
+        if unit:
+            in_unit = [p for p in self._projects if _project_unit(p) == unit]
+            if in_unit:
+                projects = in_unit
         # prefer one project family: the metric's kinds in order
         groups: dict[str, list[ProjectRef]] = {}
         for p in projects:
@@ -731,8 +752,7 @@ class Engine:
         lines = []
         if n == 1:
             names = "、".join(_proj_name(f.label, metric_name) for f in winners)
-            lines.append(f"在{len(uniq)}个项目中，{metric_name}{word}的是{names}，为{winners[0].shown()}"
-                         f"{'分' if m.key == '得分' else ''}。")
+            lines.append(f"在{len(uniq)}个项目中，{metric_name}{word}的是{names}，为{winners[0].shown()}。")
         else:
             lines.append(f"在{len(uniq)}个项目中，{metric_name}{'最低' if want_low else '最高'}的{n}个：")
             for i, f in enumerate(winners, 1):
@@ -851,7 +871,17 @@ class Engine:
 
         filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
         query = self._strip_docs(q) if filters else q
-        hits = self.retriever.search(query.replace("|", " "), k=5, filters=filters)
+        raw = self.retriever.search(query.replace("|", " "), k=25, filters=filters)
+        hits, per_table = [], {}
+        for h in raw:  # diversify: table rows repeat their table's title and would crowd out the prose
+            key = (h.meta.get("doc_id"), h.meta.get("table")) if h.meta.get("kind") != "narrative" else None
+            if key is not None:
+                per_table[key] = per_table.get(key, 0) + 1
+                if per_table[key] > 2:
+                    continue
+            hits.append(h)
+            if len(hits) >= 5:
+                break
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
@@ -867,7 +897,8 @@ class Engine:
                     continue
                 ratio = overlap / len(qtok)
                 heading = len(sent) < 30 and not sent.endswith(("。", "；"))
-                score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0)
+                score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0) \
+                    - (0.15 if h.meta.get("kind") != "narrative" else 0)
                 cands.append((score, ratio, si, sents, h))
         cands.sort(key=lambda c: -c[0])
         chosen = None
@@ -920,6 +951,18 @@ def _proj_name(label: str, metric: str) -> str:
         if label.endswith(suf):
             return f"“{label[: -len(suf)]}”"
     return f"“{label}”"
+
+
+def _project_unit(p: ProjectRef) -> str:
+    if p.row_label is not None:
+        for r in p.table.rows:
+            if r.label == p.row_label:
+                for col in ("主管部门", "项目主管部门", "实施单位"):
+                    c = r.cells.get(col)
+                    if c is not None and c.text.strip():
+                        return squash(c.text)
+        return ""
+    return squash(p.table.meta.get("主管部门", "") or p.table.meta.get("实施单位", ""))
 
 
 def _finding_about(f: dict[str, Any], p: ProjectRef) -> bool:

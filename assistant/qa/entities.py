@@ -104,6 +104,8 @@ METRICS: list[Metric] = [
            scope="project"),
     Metric("得分", ("自评得分", "评价得分", "总分", "得分", "得了多少分", "多少分", "打分", "分数", "评分"),
            ("self_eval", "results_list", "score_summary"), default_column="得分", scope="project"),
+    Metric("指标", ("实际完成值", "完成值", "年度指标值", "指标值", "目标值"), ("self_eval",), default_column="得分",
+           scope="project"),
     Metric("等级", ("评价等级", "等级", "评级", "评价结果"), ("results_list",), default_column="等级", scope="project"),
     Metric("全年执行数", ("全年执行数", "执行数", "实际支出", "花了多少", "用了多少", "实际执行"), ("self_eval", "project_list"),
            default_column="全年执行数", scope="project"),
@@ -259,7 +261,7 @@ def match_documents(q: str, profiles: list[DocProfile]) -> tuple[list[DocProfile
         if best == 0:
             core = core_department(p.doc.department or "")
             n, sub = lcs_len(s, core)
-            if n >= 3 and sub not in ("管理委员会", "委员会", "办公室"):
+            if n >= 3 and sub not in ("管理委员会", "委员会", "办公室", "服务中心", "中心", "工作部", "务中心", "服务中"):
                 best = n * 6
         if re.search(r"测试", s) and "测试" in p.doc.name:
             best += 25

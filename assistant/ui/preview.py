@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..documents import Document, Table, normalize_label
-from .render import esc, render_pdf_page, text_preview_html, where
+from .render import esc, pdf_text_boxes, render_pdf_page, text_preview_html, where
 
 
 @dataclass
@@ -71,15 +71,24 @@ def locate(doc: Document, loc: dict[str, Any]) -> tuple[int | None, list[list[fl
         if not lines and table.line:
             lines.append(table.line)
     if not boxes and page and loc.get("text"):
-        want = normalize_label(str(loc["text"]))
-        for t in doc.tables:
-            for c in t.cells():
-                if c.source.page == page and c.source.bbox and want and normalize_label(c.text) == want:
-                    boxes.append(list(c.source.bbox))
-                    break
-            if boxes:
-                break
+        boxes = _boxes_for_text(doc, int(page), str(loc["text"]))
     return page, boxes, lines
+
+
+_NUMBER = re.compile(r"\d[\d,]*\.\d+|\d{1,3}(?:,\d{3})+|\d{3,}")
+
+
+def _boxes_for_text(doc: Document, page: int, text: str, limit: int = 3) -> list[list[float]]:
+    """Return boxes of the cells on ``page`` whose text is the cited text, or else one of the amounts the
+    cited text states (“本年收入合计：2,946.25万元” → the cell printing 2,946.25)."""
+    cells = [c for t in doc.tables for c in t.cells() if c.source.page == page and c.source.bbox and c.text]
+    want = normalize_label(text)
+    exact = [list(c.source.bbox) for c in cells if normalize_label(c.text) == want]
+    if exact:
+        return exact[:1]
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    hits = [list(c.source.bbox) for c in cells if c.is_number and c.text.replace(",", "") in numbers]
+    return hits[:limit]
 
 
 def build_preview(services: Any, loc: dict[str, Any]) -> Preview:
@@ -94,8 +103,10 @@ def build_preview(services: Any, loc: dict[str, Any]) -> Preview:
     if doc.source_format == "pdf" and path.suffix.lower() == ".pdf":
         if not page:
             return Preview(None, f"<p>{esc(caption)}：没有页码，无法预览。</p>", caption)
+        if not boxes and loc.get("text"):
+            boxes = pdf_text_boxes(path, int(page), str(loc["text"]))
         img = render_pdf_page(path, int(page), boxes)
-        note = "（已用黄色高亮标出引用的单元格）" if boxes else "（未能定位单元格，显示整页）"
+        note = "（黄色高亮处为引用的内容）" if boxes else "（未能在页面上定位引用内容，显示整页）"
         return Preview(img, f'<div class="preview-title">{esc(caption)} {esc(note)}</div>', caption)
     text_lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return Preview(None, text_preview_html(text_lines, lines, title=caption), caption)

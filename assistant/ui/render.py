@@ -82,6 +82,49 @@ def render_pdf_page(path: str | Path, page: int, boxes: Sequence[Sequence[float]
     return img
 
 
+_NUM_TOKEN = re.compile(r"\d[\d,]*\.\d+|\d{3,}")
+
+
+def pdf_text_boxes(path: str | Path, page: int, text: str, limit: int = 6) -> list[list[float]]:
+    """Given a PDF page and a cited text, return boxes (x0, top, x1, bottom in points) of where the page
+    prints it: the whole text, else the text without spaces, else the amounts it states."""
+    import pypdfium2 as pdfium
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        if page < 1 or page > len(pdf):
+            return []
+        pg = pdf[page - 1]
+        height = pg.get_size()[1]
+        tp = pg.get_textpage()
+
+        def find(q: str) -> list[list[float]]:
+            out: list[list[float]] = []
+            searcher = tp.search(q, match_case=False)
+            while len(out) < limit:
+                occ = searcher.get_next()
+                if not occ:
+                    break
+                for k in range(tp.count_rects(*occ)):
+                    left, bottom, right, top = tp.get_rect(k)
+                    out.append([left, height - top, right, height - bottom])
+            return out
+
+        for q in dict.fromkeys([text, re.sub(r"\s+", "", text)]):
+            boxes = find(q)
+            if boxes:
+                return boxes[:limit]
+        boxes = []
+        for n in dict.fromkeys(_NUM_TOKEN.findall(text)):
+            boxes += find(n)[:2]
+        return boxes[:limit]
+    finally:
+        pdf.close()
+
+
 def text_preview_html(lines: list[str], highlight: Iterable[int], context: int = 8, title: str = "") -> str:
     """Given a text source's lines and 1-based line numbers to highlight, return an escaped HTML excerpt."""
     marks = sorted({int(n) for n in highlight if n})

@@ -290,7 +290,8 @@ class Services:
         if s.llm_provider != "none" and self.answerer is not None and not self.answerer.status().get("llm"):
             llm += "（未能连接，仅用确定性模板作答）"
         emb = lib.get("embedding_model")
-        emb_text = (f"{emb}{'（后备模型）' if lib.get('embedding_fallback') else ''}" if emb
+        emb_text = (f"{emb}{'（后备模型：' + str(lib.get('message') or '') + '）' if lib.get('embedding_fallback') else ''}"
+                    if emb
                     else f"无（{lib.get('message') or '关键词检索 + 结构化表格'}）")
         return {
             "engine": ("确定性问答引擎（表格查数、复算、复核结果、段落检索）" if self.answerer is not None

@@ -15,7 +15,7 @@ STREAM_CHUNK = 6
 
 
 def _key(loc: dict[str, Any]) -> tuple:
-    return (loc.get("doc_id") or loc.get("document_id") or loc.get("document"), loc.get("page"), loc.get("line"))
+    return (loc.get("document") or loc.get("doc_id") or loc.get("document_id"), loc.get("page"), loc.get("line"))
 
 
 def sources_of(result: dict[str, Any]) -> list[dict[str, Any]]:

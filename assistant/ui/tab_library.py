@@ -66,7 +66,10 @@ def build(services: Any, max_file_mb: int) -> SimpleNamespace:
                 gr.Warning(toast(result.message))
             yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False))
         ok = sum(1 for r in rows if r[1] in (STATUS_NAMES["added"], STATUS_NAMES["replaced"]))
-        gr.Info(f"导入完成：{ok} 个文件已加入资料库。", duration=4)
+        if ok:
+            gr.Info(f"导入完成：{ok} 个文件已加入资料库。", duration=4)
+        else:
+            gr.Warning("没有新文件加入资料库，原因见“导入进度”表。", duration=6)
         yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False), value=None)
 
     @handler

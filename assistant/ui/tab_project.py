@@ -98,6 +98,31 @@ def project_view(doc: Document, key: str, findings: list[dict[str, Any]]) -> tup
                                raw_columns=range(7))
 
 
+def project_name(doc: Document, key: str) -> str | None:
+    """Return the project's name for a recomputation question (self-eval table or results-list row)."""
+    table, rows = _split(key, doc)
+    if table.kind == "results_list" and len(rows) == 1:
+        return rows[0].label
+    if table.kind == "self_eval":
+        return table.meta.get("项目名称") or None
+    return None
+
+
+def recompute_html(services: Any, doc: Document, key: str) -> str:
+    """Return the answering engine's recomputation of the project (escaped), or an empty string."""
+    name = project_name(doc, key)
+    if not name:
+        return ""
+    try:
+        result = services.ask(f"复核一下“{name}”", document=doc.id)
+    except Exception:  # the figures and findings above still stand without the recomputation
+        return ""
+    if not result.get("found"):
+        return ""
+    lines = "".join(f"<li>{esc(line)}</li>" for line in str(result.get("answer", "")).splitlines() if line.strip())
+    return f'<div class="finding-card"><b>复算（确定性引擎）</b><ul>{lines}</ul></div>'
+
+
 def build(services: Any) -> SimpleNamespace:
     """Build the tab; return its components."""
     with gr.Row():
@@ -105,22 +130,25 @@ def build(services: Any) -> SimpleNamespace:
                                elem_id="project-doc")
         proj_pick = gr.Dropdown(choices=[], value=None, label="项目 / 指标组 / 表", elem_id="project-pick")
     figures = gr.HTML("<p>先选择文档，再选择项目。</p>", elem_id="project-figures")
+    recomputed = gr.HTML("", elem_id="project-recompute")
     gr.Markdown("#### 该项目的问题")
     issues = gr.HTML("", elem_id="project-findings")
 
     @handler
     def pick_doc(doc_id):
         if not doc_id:
-            return gr.update(choices=[], value=None), "<p>先选择文档，再选择项目。</p>", ""
+            return gr.update(choices=[], value=None), "<p>先选择文档，再选择项目。</p>", "", ""
         choices = project_choices(services.document(doc_id))
-        return gr.update(choices=choices, value=None), f"<p>该文档有 {len(choices)} 个可核查项目。</p>", ""
+        return gr.update(choices=choices, value=None), f"<p>该文档有 {len(choices)} 个可核查项目。</p>", "", ""
 
     @handler
     def pick_project(doc_id, key):
         if not doc_id or not key:
-            return gr.update(), gr.update()
-        return project_view(services.document(doc_id), key, services.findings(doc_id))
+            return gr.update(), gr.update(), gr.update()
+        doc = services.document(doc_id)
+        figs, found = project_view(doc, key, services.findings(doc_id))
+        return figs, recompute_html(services, doc, key), found
 
-    doc_pick.change(pick_doc, [doc_pick], [proj_pick, figures, issues])
-    proj_pick.change(pick_project, [doc_pick, proj_pick], [figures, issues])
+    doc_pick.change(pick_doc, [doc_pick], [proj_pick, figures, recomputed, issues])
+    proj_pick.change(pick_project, [doc_pick, proj_pick], [figures, recomputed, issues])
     return SimpleNamespace(doc_pick=doc_pick)
