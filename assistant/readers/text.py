@@ -24,6 +24,7 @@ _LATEX = [
     (re.compile(r"\\left|\\right"), ""),
     (re.compile(r"\\frac\{([^}]*)\}\{([^}]*)\}"), r"(\1)/(\2)"),
 ]
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _TAG = re.compile(r"</?(p|br|span|div|td|tr|th|b|i|strong|em)\b[^>]*>", re.I)
 
 
@@ -94,9 +95,10 @@ def read_text(path: Path) -> RawDocument:
         line = clean_line(raw_lines[i])
         cells = _split_row(line)
         if cells is None or _is_toc_row(cells):
-            if line.strip():
-                items.append(RawLine(text=line.strip(), line=i + 1))
-                recent.append(line.strip())
+            stripped = _MD_HEADING.sub("", line.strip())
+            if stripped:
+                items.append(RawLine(text=stripped, line=i + 1))
+                recent.append(stripped)
                 recent = recent[-8:]
             i += 1
             continue
