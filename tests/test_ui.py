@@ -40,6 +40,10 @@ def test_same_file_twice_is_unchanged_and_bad_files_lose_nothing(services, tmp_p
     before = services.documents()
     again = services.ingest([PDF["shegong"]])[0]
     assert again.status == "unchanged"
+    renamed = tmp_path / "同一份换个名.pdf"
+    renamed.write_bytes(PDF["shegong"].read_bytes())
+    assert services.ingest([renamed])[0].status == "unchanged"
+    assert not list(services.files_dir.rglob(renamed.name))
     bad = tmp_path / "坏文件.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
     wrong = tmp_path / "表格.xlsx"
@@ -218,3 +222,12 @@ def test_narrative_text_is_found_on_the_pdf_page():
     # spacing differs from the printed text: fall back to the amounts it states
     assert render.pdf_text_boxes(PDF["caizheng_test"], 19, "支出决算为1511.89万元，预算1560.05") != []
     assert render.pdf_text_boxes(PDF["caizheng_test"], 99, "1511.89") == []
+
+
+def test_table_lookup_fallback_cites_the_cell(services):
+    from assistant.ui.lookup import lookup_answer
+
+    docs = [services.document(PDF["shegong"].name), services.document(TEXT["changnan"].name)]
+    r = lookup_answer("社会工作部支出决算表合计本年支出合计是多少", docs)
+    assert r["found"] and r["figures"][0]["value"] == "307.82" and r["citations"][0]["page"] == 8
+    assert lookup_answer("天气怎么样", docs)["found"] is False

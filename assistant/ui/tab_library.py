@@ -59,18 +59,18 @@ def build(services: Any, max_file_mb: int) -> SimpleNamespace:
                 continue
             rows[i][1] = STATUS_NAMES["running"]
             progress((i, len(paths)), desc=f"正在读取 {p.name}（{i + 1}/{len(paths)}）")
-            yield rows, gr.update(), gr.update()
+            yield rows, gr.update(), gr.update(), gr.update()
             result = services.ingest([p])[0]
             rows[i] = [p.name, STATUS_NAMES.get(result.status, result.status), result.message]
             if result.status == "error":
                 gr.Warning(toast(result.message))
-            yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False))
+            yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False)), gr.update()
         ok = sum(1 for r in rows if r[1] in (STATUS_NAMES["added"], STATUS_NAMES["replaced"]))
         if ok:
             gr.Info(f"导入完成：{ok} 个文件已加入资料库。", duration=4)
         else:
             gr.Warning("没有新文件加入资料库，原因见“导入进度”表。", duration=6)
-        yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False), value=None)
+        yield rows, document_rows(services), gr.update(choices=doc_choices(services, with_all=False), value=None), None
 
     @handler
     def do_remove(doc_id):
@@ -97,7 +97,7 @@ def build(services: Any, max_file_mb: int) -> SimpleNamespace:
     def do_refresh():
         return document_rows(services), gr.update(choices=doc_choices(services, with_all=False))
 
-    ingest_ev = ingest_btn.click(do_ingest, [upload], [progress_table, docs_table, remove_pick])
+    ingest_ev = ingest_btn.click(do_ingest, [upload], [progress_table, docs_table, remove_pick, upload])
     remove_ev = remove_btn.click(do_remove, [remove_pick], [docs_table, remove_pick])
     replace_ev = replace_btn.click(do_replace, [remove_pick, upload], [progress_table, docs_table, remove_pick])
     refresh_ev = refresh_btn.click(do_refresh, None, [docs_table, remove_pick])
