@@ -26,7 +26,6 @@ import yaml  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
 
-
 HELDOUT_LABEL = ("留出集（开发后编写；首轮运行 23/26：computation 3/4、figure 11/12、passage 2/3，"
                  "其暴露的3个问题修正后为下列结果）")
 

@@ -21,6 +21,7 @@ import logging
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -190,6 +191,12 @@ class Library:
     def generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
+
+    @property
+    def library_id(self) -> str:
+        """A random id given to this library on first use (names its collection on a shared Chroma server)."""
+        self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('library_id', ?)", (uuid.uuid4().hex[:12],))
+        return self._db.execute("SELECT value FROM meta WHERE key='library_id'").fetchone()[0]
 
     def _bump(self) -> None:
         self._db.execute("INSERT INTO meta(key, value) VALUES('generation', ?) ON CONFLICT(key) DO UPDATE SET "
@@ -487,6 +494,8 @@ class Library:
             else:
                 self._chroma = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=cs)
             name = f"chunks-{self.embedder.slug}"
+            if self.settings.chroma_mode == "http":  # a shared server: each library reconciles only its own
+                name += f"-{self.library_id}"
             self._collection = self._chroma.get_or_create_collection(
                 name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as exc:

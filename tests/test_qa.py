@@ -73,6 +73,13 @@ def test_document_disagreeing_with_itself_shows_both(svc):
     assert "不一致" in out["answer"] and "支出决算表" in out["answer"] and "一般公共预算财政拨款支出决算表" in out["answer"]
 
 
+def test_subject_row_lookup_shows_every_table_that_disagrees(svc):
+    out = svc.ask("党政办一般公共服务支出是多少")
+    assert _vals(out)[0] == Decimal("3881.57") and Decimal("3861.57") in _vals(out)
+    assert out["answer"].count("不一致") >= 1
+    _cited(out)
+
+
 def test_computations_show_formula(svc):
     d = svc.ask("党政办三公经费决算数比年初预算数少多少")
     assert d["route"] == "compute" and _vals(d)[0] == Decimal("30.83")

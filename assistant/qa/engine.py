@@ -441,6 +441,10 @@ class Engine:
                 if column == "全年执行数":
                     column = "决算数"
             return self._document_figure(q, scope, m, column)
+        if not mets:
+            ans = self._row_lookup(q, scope)
+            if ans is not None:
+                return ans
         name = mentions_project(q)
         if name and proj_mets and not self._score_indicator(q, scope):
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
@@ -454,6 +458,51 @@ class Engine:
         if name and proj_mets:
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
         return None
+
+    ROW_TABLE_ORDER = ("final_03", "final_01", "final_05", "final_04", "final_02", "final_06", "final_07",
+                       "final_08", "final_10")
+    ROW_DEFAULT_COLS = ("本年支出合计", "决算数", "合计", "本年收入合计")
+
+    def _row_lookup(self, q: str, scope: Scope) -> Answer | None:
+        """A 决算 row named in the question (一般公共服务支出, 住房公积金 …): the primary table's cell, and
+        every other table that prints the same row with a different amount."""
+        s = self._strip_docs(q)
+        if len(scope.docs) > 3:
+            return None
+        cols = [c for _, c in find_columns(q)]
+        lines: list[str] = []
+        figs: list[Fig] = []
+        for doc in scope.docs:
+            found: list[tuple[Fig, Table]] = []
+            best_len = 0
+            for kind in self.ROW_TABLE_ORDER:
+                for t in doc.tables_of(kind):
+                    for r in t.rows:
+                        lab = normalize(r.label)
+                        if len(lab) < 4 or lab not in s or len(lab) < best_len:
+                            continue
+                        cell = next((r.cells[c] for c in list(cols) + list(self.ROW_DEFAULT_COLS)
+                                     if c in r.cells and r.cells[c].is_number), None)
+                        if cell is None:
+                            continue
+                        if len(lab) > best_len:
+                            found, best_len = [], len(lab)
+                        if all(t.kind != x[1].kind for x in found):
+                            found.append((Fig.from_cell(cell, f"{r.label}{cell.source.column or ''}", doc, t), t))
+            if not found:
+                continue
+            prim, pt = found[0]
+            figs.append(prim)
+            lines.append(f"{display_name(doc)}{doc.year or ''}年{pt.kind_name}中{prim.label}为{prim.shown()}"
+                         f"（{prim.where()}）。")
+            for f, t in found[1:]:
+                if f.wan != prim.wan:
+                    figs.append(f)
+                    lines.append(f"注意：{t.kind_name}中同一科目列示{f.shown()}（{f.where()}），与{pt.kind_name}不一致，"
+                                 f"相差{fmt_num(abs(prim.wan - f.wan))}{prim.unit or ''}。")
+        if not figs:
+            return None
+        return Answer("\n".join(lines), True, figs, route="figure")
 
     def _document_figure(self, q: str, scope: Scope, m: Metric, column: str | None) -> Answer:
         lines: list[str] = []

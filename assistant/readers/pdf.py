@@ -27,7 +27,9 @@ def open_pdf(path: Path):
     except Exception as exc:  # pdfminer raises many types; all mean the same to the user
         msg = str(exc).lower()
         kind = type(exc).__name__
-        if "password" in msg or "encrypt" in msg or "PDFPassword" in kind:
+        # pdfplumber wraps pdfminer's PDFPasswordIncorrect in a PdfminerException with an empty message
+        inner = " ".join(type(e).__name__ for e in (*exc.args, exc.__cause__, exc.__context__) if e is not None)
+        if "password" in msg or "encrypt" in msg or "PDFPassword" in kind or "PDFPassword" in inner:
             raise UnreadableDocument(f"文件“{path.name}”是加密的 PDF，需要密码才能打开，请提供未加密的版本。") from exc
         raise UnreadableDocument(f"文件“{path.name}”不是有效的 PDF 或已损坏，无法打开（{kind}）。") from exc
     if len(pages) == 0:
@@ -108,7 +110,7 @@ def read_pdf(path: Path, *, max_pages: int | None = None, ocr: bool = False) -> 
                 continue
             if page_items is None:
                 doc.pages_without_text.append(page_no)
-                if ocr:
+                if ocr and not _blank(page):
                     from .ocr import ocr_page
 
                     page_items = ocr_page(page, page_no)
@@ -127,6 +129,14 @@ def read_pdf(path: Path, *, max_pages: int | None = None, ocr: bool = False) -> 
         return doc
     finally:
         pdf.close()
+
+
+def _blank(page) -> bool:
+    """True for a page that draws nothing at all (no text, image or vector path): nothing to OCR."""
+    try:
+        return not (page.chars or page.images or page.curves or page.rects or page.lines)
+    except Exception:
+        return False
 
 
 def _read_page(page, page_no: int) -> list[RawLine | RawTable] | None:
