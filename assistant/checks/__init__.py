@@ -94,10 +94,56 @@ def run_checks(doc: Document, config: CheckConfig | None = None, rules: list[str
             r.func(ctx)
         except Exception as exc:  # a rule bug must not hide the other rules' results
             ctx.skip(f"规则执行出错（{type(exc).__name__}: {exc}），未核对")
-        report.findings.extend(_dedupe(ctx.findings))
+        report.findings.extend(_group_same_cause(_dedupe(ctx.findings)))
         report.not_checked.extend(ctx.not_checked)
     report.elapsed_ms = (time.perf_counter() - t0) * 1000
     return report
+
+
+# Rules whose mismatches propagate along the 科目 chain or across columns: 221 住房保障支出 off by 22.00 in
+# 03 vs 05 shows up for 221, 22102, 2210201 × 本年支出合计, 基本支出 — one cause, six lines. Such repeats
+# (same rule, same severity, same non-zero difference) are folded into the first finding, which keeps
+# every location and names the others, so the auditor sees the cause once.
+_GROUPED_PREFIXES = ("FA-", "NA-VAL-")
+
+
+def _group_same_cause(findings: list[Finding]) -> list[Finding]:
+    if not findings or not findings[0].rule.startswith(_GROUPED_PREFIXES):
+        return findings
+    groups: dict[tuple, list[Finding]] = {}
+    order: list[tuple] = []
+    for i, f in enumerate(findings):
+        diff = f.difference
+        if f.severity == "info" or not diff or diff.strip("-0.") == "":
+            k: tuple = ("single", i)
+        else:
+            k = (f.severity, diff.lstrip("-"))
+        if k not in groups:
+            groups[k] = []
+            order.append(k)
+        groups[k].append(f)
+    out = []
+    for k in order:
+        fs = groups[k]
+        if len(fs) == 1:
+            out.append(fs[0])
+            continue
+        first = fs[0]
+        others = []
+        for f in fs[1:]:
+            loc = f.locations[0] if f.locations else None
+            others.append("·".join(x for x in ((loc.row if loc else None), (loc.column if loc else None)) if x)
+                          or f.message[:30])
+        locs = list(first.locations)
+        for f in fs[1:]:
+            locs.extend(loc for loc in f.locations if loc not in locs)
+        msg = (f"{first.message}（同一差额 {first.difference.lstrip('-')} 另见 {len(fs) - 1} 处，疑为同一原因："
+               f"{'；'.join(others)}）")
+        out.append(Finding(rule=first.rule, severity=first.severity, message=msg, reported=first.reported,
+                           expected=first.expected, difference=first.difference,
+                           formula=first.formula + "".join(f"\n{f.formula}" for f in fs[1:]),
+                           locations=tuple(locs)))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

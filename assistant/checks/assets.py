@@ -22,16 +22,51 @@ def asset_net(ctx: RuleContext) -> None:
     for t in ctx.doc.tables_of("asset"):
         if not all(c in t.columns for c in ("原值", "累计折旧", "净值")):
             continue
-        for r in t.rows:
+        body = [r for r in t.rows if r.role not in ("total", "subtotal")]
+        bad: list[tuple] = []  # (row, 原值, 累计折旧, 净值, expected net, tolerance)
+        for r in body:
             a, d = ctx.val(t, r, "原值", f"{r.label}·原值"), ctx.val(t, r, "累计折旧", f"{r.label}·累计折旧")
             n = ctx.val(t, r, "净值", f"{r.label}·净值")
             if a is None or d is None or n is None or not (a.usable and d.usable and n.usable):
                 continue
-            if d.value > a.value:
-                ctx.emit("error", f"{table_label(t)}“{r.label}”累计折旧 {fmt(d.value)} 超过原值 {fmt(a.value)}",
-                         reported=d.value, expected=a.value, difference=d.value - a.value,
-                         formula=f"{fmt(d.value)} ≤ {fmt(a.value)}", locations=[d.loc, a.loc])
-            ctx.compare_sum(n, [a, d], signs=[1, -1], what=f"{table_label(t)}“{r.label}”净值 ≠ 原值 − 累计折旧")
+            exp = a.value - d.value
+            tol = max(a.half_ulp, d.half_ulp, n.half_ulp) * 2
+            if d.value > a.value or abs(n.value - exp) > tol:
+                bad.append((r, a, d, n, exp, tol))
+            else:
+                ctx.compare_sum(n, [a, d], signs=[1, -1], what=f"{table_label(t)}“{r.label}”净值 ≠ 原值 − 累计折旧")
+        if len(bad) >= max(5, len(body) // 4):
+            _asset_misaligned(ctx, t, body, bad)
+            continue
+        for r, a, d, n, exp, _tol in bad:
+            over = d.value > a.value
+            note = f"；累计折旧 {fmt(d.value)} 超过原值 {fmt(a.value)}" if over else ""
+            ctx.emit("error", f"{table_label(t)}“{r.label}”净值 ≠ 原值 − 累计折旧：印 {fmt(n.value)}，应为 {fmt(exp)}，"
+                     f"差 {fmt(n.value - exp)}{note}", reported=n.value, expected=exp, difference=n.value - exp,
+                     formula=f"{n.label} = {a.label} {fmt(a.value)} − {d.label} {fmt(d.value)} = {fmt(exp)}；表中印 "
+                             f"{fmt(n.value)}" + (f"；且 {fmt(d.value)} ≤ {fmt(a.value)} 不成立" if over else ""),
+                     locations=[n.loc, a.loc, d.loc])
+
+
+def _asset_misaligned(ctx: RuleContext, t, body, bad) -> None:
+    """Many rows fail 净值 = 原值 − 累计折旧 at once: one finding (a shifted or mis-sorted column is the usual
+    cause — one per row would bury it), naming every row."""
+    over = [b for b in bad if b[2].value > b[1].value]
+    tot = next((r for r in t.rows if r.role == "total"), None)
+    col_note = ""
+    if tot is not None:
+        ta, td, tn = (ctx.val(t, tot, c, f"总计·{c}") for c in ("原值", "累计折旧", "净值"))
+        if ta and td and tn and ta.usable and td.usable and tn.usable and \
+                abs(ta.value - td.value - tn.value) <= ta.half_ulp + td.half_ulp + tn.half_ulp:
+            col_note = (f"；而总计行自洽（{fmt(ta.value)} − {fmt(td.value)} = {fmt(tn.value)}），"
+                        "疑为原值列与累计折旧、净值列错行（导出或排序错位），须核对原始资产卡片")
+    names = "、".join(f"“{b[0].label}”" for b in bad[:6]) + ("等" if len(bad) > 6 else "")
+    ctx.emit("error", f"{table_label(t)}有 {len(bad)}/{len(body)} 行净值 ≠ 原值 − 累计折旧（其中 {len(over)} 行累计折旧超过原值）："
+             f"{names}{col_note}", reported=f"{len(bad)} 行不符", expected="每行 净值 = 原值 − 累计折旧",
+             difference=None,
+             formula="\n".join(f"{b[0].label}：{fmt(b[1].value)} − {fmt(b[2].value)} = {fmt(b[4])}，表中净值 {fmt(b[3].value)}"
+                               for b in bad),
+             locations=[loc for b in bad for loc in (b[3].loc, b[1].loc, b[2].loc)])
 
 
 @rule("SC-ASSET-02", family="scoring", needs=("asset", "staffing"), any_of=True)
@@ -82,7 +117,8 @@ def asset_text(ctx: RuleContext) -> None:
                 nv = Val(Decimal(raw) * factor, Decimal(5) * Decimal(10) ** (-(d + 1)) * factor,
                          para_loc(ctx, p, m.group(0)), f"正文{col}")
                 ctx.compare_equal(nv, tv, what=f"正文资产{col}与资产表总计不一致")
-            m = re.search(r"共有固定资产\s*(\d+)\s*(件|台|项)", p.text)
+            m = re.search(r"共有固定资产\s*(\d+)\s*(件|台|项)", p.text) or \
+                re.search(r"固定资产[^。]{0,80}?共计\s*(\d+)\s*(件|台|项|台（件）)", p.text)
             nv2 = ctx.val(t, tot, "数量", "总计·数量") if "数量" in t.columns else None
             if m and nv2 is not None:
                 ctx.compare_equal(Val(Decimal(m.group(1)), Decimal(0), para_loc(ctx, p, m.group(0)), "正文数量"), nv2,

@@ -223,6 +223,18 @@ def hierarchy(ctx: RuleContext) -> None:
                    for r in t.rows for c in cols):
                 ctx.skip(f"{table_label(t)}没有可识别的科目编码，层级未核对")
             continue
+        bad = [r for r in coded if len(r.code or "") not in (3, 5, 7)]
+        if bad:
+            # 201010101, 20101010101 …: the printed 科目编码 are garbled; prefix “hierarchies” built on them
+            # are meaningless, so report the defect once instead of one error per column and pseudo-level
+            shown = "、".join(r.code or "" for r in bad[:5]) + ("等" if len(bad) > 5 else "")
+            ctx.emit("warning", f"{table_label(t)}有 {len(bad)} 个科目编码位数异常（功能/经济分类科目应为 3/5/7 位）："
+                     f"{shown}；该表层级合计无法核对", reported=shown, expected="3/5/7 位科目编码",
+                     formula="科目编码位数 ∈ {3, 5, 7}",
+                     locations=[Location(document=ctx.doc.name, page=r.page, line=r.line, table=table_label(t),
+                                         row=r.label or r.code, column=None, text=r.code) for r in bad])
+            ctx.skip(f"{table_label(t)}科目编码位数异常，层级未核对")
+            continue
         tot = total_row(t)
         for col in cols:
             if tot is not None and t.kind != "final_06":

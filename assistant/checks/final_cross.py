@@ -44,11 +44,18 @@ def income_01_02(ctx: RuleContext) -> None:
     assert t1 and t2
     r2 = total_row(t2)
     col = INCOME_TOTAL if INCOME_TOTAL in t2.columns else amount_column(t2)
+    severity, what = "error", "本年收入合计两表不一致"
+    if r2 is None and col is not None and t2.rows and not t2.rows[0].label.strip() and not t2.rows[0].code \
+            and any(r.code for r in t2.rows[1:]):
+        # the 合计 label lost (a garbled export): the unnamed first data row above every 科目 is the total —
+        # compared, but as a warning since the row is identified by position only
+        r2 = t2.rows[0]
+        severity, what = "warning", "本年收入合计两表不一致（02表合计行无名称，按位于各科目之前的首行识别）"
     if r2 is None or col is None:
         ctx.skip(f"{table_label(t2)}未找到“合计”行或“本年收入合计”列")
         return
     ctx.compare_equal(_v01(ctx, t1, INCOME_TOTAL, "收入"), ctx.val(t2, r2, col, f"{table_label(t2)}·合计"),
-                      what="本年收入合计两表不一致")
+                      what=what, severity=severity)
 
 
 @rule("FA-X-02", family="final_cross", needs=("final_01", "final_03"), expected_in=FA)

@@ -88,6 +88,19 @@ def written_formulas(ctx: RuleContext) -> None:
             exp = v.quantize(q)
             if abs(exp - stated) <= q:
                 continue
-            ctx.emit("error", f"计算式 {m.group(1).strip()} 应得 {fmt(exp)}{m.group(3)}，文中为 {m.group(2)}{m.group(3)}",
+            ctx.emit("error", f"计算式 {m.group(1).strip()} 应得 {fmt(exp)}{m.group(3)}，文中为 {m.group(2)}{m.group(3)}"
+                     f"{_misspelled(m.group(1))}",
                      reported=stated, expected=exp, difference=stated - exp, formula=f"{m.group(1).strip()} = {fmt(exp)}",
                      locations=[para_loc(ctx, p, m.group(0))])
+
+
+def _misspelled(expr: str) -> str:
+    """“1178.07894 … / 1178.7894”: the same figure written two ways (one digit more or less) — say so."""
+    nums = sorted(set(re.findall(r"\d[\d,]*\.\d+|\d[\d,]{3,}", expr)))
+    for a in nums:
+        for b in nums:
+            da, db = a.replace(",", "").replace(".", ""), b.replace(",", "").replace(".", "")
+            if len(da) == len(db) + 1 and any(da[:i] + da[i + 1:] == db for i in range(len(da))):
+                return f"；同一数字写法不一：{a} 与 {b}"
+    return ""
+

@@ -3,6 +3,7 @@ shares recompute; “决算数大于/小于/等于预算数” agrees with the t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import ROUND_DOWN, Decimal
 
@@ -246,6 +247,13 @@ def narrative_growth(ctx: RuleContext) -> None:
             if change is None or found is None:
                 continue
             cur = found[1]
+            if cur.value == 0:
+                # “总计 0 万元，减少 56.95 万元，下降 1.87%”: a blank current figure (NA-VAL-01 reports it) must not
+                # make a correct rate look wrong — recompute from the table figure it restates when there is one
+                targets = resolve(ctx.doc, cur.subject, "value", "", s.paragraph.section or "")
+                tv = _targets_value(ctx, targets, cur.subject) if targets else None
+                if tv is not None and tv.usable and tv.value != 0:
+                    cur = dataclasses.replace(cur, value=tv.value, half_ulp=tv.half_ulp)
             prev_v = cur.value - change.direction * change.value if change.direction else cur.value - change.value
             if prev_v <= 0:
                 ctx.skip(f"“{n.subject}”上年数为 0，增长率无定义，未核对", _loc(ctx, s, n))
@@ -273,13 +281,28 @@ def narrative_completion(ctx: RuleContext) -> None:
         for i, n in enumerate(s.nums):
             if n.role != "completion":
                 continue
-            fb = _earlier(sents, k, i, lambda m, n=n: m.role == "budget" and key(m.subject) == key(n.subject))
+            fb = None
+            if n.budget_kind:  # “完成年初预算的 C%”: the 年初 figure, not the nearest 全年 one
+                fb = _earlier(sents, k, i, lambda m, n=n: m.role == "budget" and m.budget_kind == n.budget_kind
+                              and key(m.subject) == key(n.subject))
+            fb = fb or _earlier(sents, k, i, lambda m, n=n: m.role == "budget" and key(m.subject) == key(n.subject))
             fa = _earlier(sents, k, i, lambda m, n=n: m.role in ("actual", "value") and m.unit == "万元"
                           and key(m.subject) == key(n.subject))
             if fb is None or fa is None:
                 continue
             bud, act = fb[1], fa[1]
             if bud.value == 0:
+                if n.value != 0:
+                    alt = _earlier(sents, k, i, lambda m, n=n: m.role == "budget" and m.value != 0
+                                   and key(m.subject) == key(n.subject))
+                    hint = ""
+                    if alt is not None and alt[1].value and \
+                            abs(act.value / alt[1].value * 100 - n.value) <= n.half_ulp + Decimal("0.01"):
+                        hint = f"；所印比率等于 决算数 {fmt(act.value)} ÷ {alt[1].budget_kind or ''}预算数 {fmt(alt[1].value)}，口径写错"
+                    ctx.emit("warning", f"“{n.subject}”称完成{n.budget_kind}预算的 {n.text}%，但{n.budget_kind}预算数为 0，"
+                             f"完成率无定义{hint}", reported=f"{n.text}%", expected="无定义（预算数为 0）",
+                             formula=f"完成率 = 决算数 {fmt(act.value)} ÷ {n.budget_kind}预算数 0",
+                             locations=[_loc(ctx, s, n)])
                 continue
             check_percent(ctx, n, s, _nval(ctx, s, act, "决算数"), _nval(ctx, s, bud, "预算数"),
                           what=f"“{n.subject}”预算完成率", formula="决算数 ÷ 预算数", extra_locs=[])

@@ -27,6 +27,9 @@ def _snippet(text: str, start: int, end: int, pad: int = 18) -> str:
     return text[max(0, start - pad):end + pad].strip()
 
 
+_TEMPLATE_PARAS = 15  # paragraphs with placeholders from which a document is an unfilled template
+
+
 @rule("REM-PH-01", family="remnants")
 def placeholders(ctx: RuleContext) -> None:
     """正文残留模板占位符（未填写内容）
@@ -34,10 +37,19 @@ def placeholders(ctx: RuleContext) -> None:
     Formula: 正文不得出现“此处请补充内容”“XXX”“（分项目写…）”等模板占位
     Tolerance: 无
     """
-    for p in ctx.doc.paragraphs:
-        hits = list(_PLACEHOLDER.finditer(p.text))
-        if not hits:
-            continue
+    paras = [(p, list(_PLACEHOLDER.finditer(p.text))) for p in ctx.doc.paragraphs]
+    paras = [(p, hits) for p, hits in paras if hits]
+    if len(paras) >= _TEMPLATE_PARAS:
+        # an unfilled template (“上海市 XX 局 … XXX 万元” throughout): one finding, every place listed —
+        # dozens of identical errors would only bury the verdict
+        total = sum(len(h) for _, h in paras)
+        p0, h0 = paras[0]
+        ctx.emit("error", f"文件为未填写的模板：{len(paras)} 段共 {total} 处占位（“XX”“XXX”等），"
+                 f"如“{_snippet(p0.text, h0[0].start(), h0[0].end())}”；数字与表格核对无意义，应以填报后的文件重新核对",
+                 reported=f"{total} 处占位", expected="实际内容", formula="占位符 = 未填写",
+                 locations=[_loc(ctx, p, hits[0].group(0)) for p, hits in paras])
+        paras = []
+    for p, hits in paras:
         m = hits[0]
         more = f"（本段共 {len(hits)} 处）" if len(hits) > 1 else ""
         ctx.emit("error", f"模板占位未填写：“{_snippet(p.text, m.start(), m.end())}”{more}", reported=m.group(0),

@@ -200,6 +200,7 @@ def _para_indicator(ctx: RuleContext, idx: int, names: dict[str, tuple[Table, Ro
     return None
 
 
+_PLAIN_SCORE = re.compile(r"(?:根据|依据|按照?)评分标准[，,]?\s*得\s*(\d+(?:\.\d+)?)\s*分")
 _WEIGHT_SCORE = re.compile(r"得\s*(\d+(?:\.\d+)?)\s*%\s*(?:的)?权重分\s*(\d+(?:\.\d+)?)\s*分")
 
 
@@ -266,6 +267,18 @@ def same_score_everywhere(ctx: RuleContext) -> None:
             continue
         body = Val(Decimal(m.group(2)), Decimal("0.005"), para_loc(ctx, p, m.group(0)), f"正文“{ind}”")
         ctx.compare_equal(body, v, what=f"“{r.label}”得分正文与评分表不一致")
+    # “……根据评分标准得 4 分。” — a score stated without “X% 权重分”
+    for i, p in enumerate(ctx.doc.paragraphs):
+        for m in _PLAIN_SCORE.finditer(p.text):
+            ind = _para_indicator(ctx, i, names)
+            if ind is None:
+                continue
+            t, r = _indicator_in_section(ctx, ind, p.section) or names[ind]
+            v = ctx.val(t, r, "得分", empty_as_zero=False)
+            if v is None:
+                continue
+            body = Val(Decimal(m.group(1)), Decimal("0.005"), para_loc(ctx, p, m.group(0)), f"正文“{ind}”")
+            ctx.compare_equal(body, v, what=f"“{r.label}”得分正文与评分表不一致")
     summary = ctx.doc.table("score_summary")
     annex = next(iter(_scored_first(ctx)), None)
     if summary is None or annex is None or "得分" not in annex.columns:
@@ -291,6 +304,7 @@ _SLOPE = re.compile(r"[≥>]=?\s*(\d+(?:\.\d+)?)\s*%\s*得\s*(?:100%\s*权重分
                     r"扣\s*(\d+(?:\.\d+)?)\s*(%\s*权重分|分)")
 _BAND = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*[（(]?含?[)）]?\s*[~～至\-–]\s*(\d+(?:\.\d+)?)\s*%\s*[（(]?[^)）]{0,3}[)）]?\s*得\s*(\d+(?:\.\d+)?)\s*分")
 _PROP = re.compile(r"按(?:实际)?[^。；，,]{0,8}?(?:率|比例)\s*[×xX*]\s*(?:指标)?权重(?:分)?\s*得分")
+_FORMULA_RESULT = re.compile(r"=\s*(\d+(?:\.\d+)?)\s*%(?!\s*(?:的)?权重)")
 _FIGURE = re.compile(r"(?:率|度)\s*(?:为|达到|达|是)?\s*(\d+(?:\.\d+)?)\s*%(?!\s*(?:的)?权重)")
 
 
@@ -340,6 +354,16 @@ def recompute_scores(ctx: RuleContext) -> None:
         if std is None or w is None:
             continue
         figs = [fm for fm in _FIGURE.finditer(p.text) if fm.end() <= m.start()]
+        if not figs:  # “执行率=(a/b)×100%=205.58%”: the result of the written formula
+            figs = [fm for fm in _FORMULA_RESULT.finditer(p.text) if fm.end() <= m.start()]
+        if figs and re.search(r"执行率|完成率|执行进度", r.label) and Decimal(figs[-1].group(1)) > 100 \
+                and Decimal(m.group(2)) >= w:
+            ctx.emit("warning", f"“{r.label}”为 {figs[-1].group(1)}%，超过 100%（支出超出预算），却得满分 {m.group(2)} 分；"
+                     "评分标准未规定超 100% 的得分，应核实", reported=f"{figs[-1].group(1)}%", expected="≤ 100%",
+                     formula=f"{r.label} {figs[-1].group(1)}% > 100%，得分 {m.group(2)} = 分值 {fmt(w)}",
+                     locations=[para_loc(ctx, p, figs[-1].group(0)), para_loc(ctx, p, m.group(0)),
+                                ctx.loc_cell(t, r, "评分标准")])
+            continue
         if not figs:
             ctx.skip(f"“{r.label}”评分过程中没有可用于重算的百分比，未重算", para_loc(ctx, p, m.group(0)))
             continue

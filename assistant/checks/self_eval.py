@@ -286,9 +286,23 @@ def plausibility(ctx: RuleContext) -> None:
             tgt = target_of(tc.text) if tc else None
             act, sc, pts = r.value("实际完成值"), r.value("得分"), r.value("分值")
             if "成本" in (r.attrs.get("一级指标", "") + r.attrs.get("二级指标", "")) and tgt and tgt[0] == "≥":
-                ctx.emit("warning", f"“{project(t)}”成本指标“{r.label}”目标为“≥”，成本指标应为“≤”",
+                money = bool(re.search(r"元", tc.text if tc else ""))
+                ctx.emit("warning", f"“{project(t)}”成本指标“{r.label}”目标为“≥”，成本指标应为“≤”" if money else
+                         f"“{project(t)}”成本指标“{r.label}”目标“{(tc.text if tc else '').strip()}”不是金额上限，"
+                         "成本指标应为“≤ 金额”（指标归类或方向有误）",
                          reported=tc.text if tc else None, expected="≤", formula="成本指标方向 = ≤",
                          locations=[ctx.loc_cell(t, r, "年度指标值")])
+            if tgt is not None and tc is not None and re.search(r"(?<![万亿])元", tc.text) \
+                    and not re.search(r"万元|亿元", tc.text):
+                funds = [(fr, col, fr.value(col)) for fr in t.rows if fr.role == "funds"
+                         for col in ("全年预算数", "全年执行数")]
+                hit = next(((fr, col, fv) for fr, col, fv in funds if fv and abs(fv - tgt[1]) <= Decimal("0.01")), None)
+                if hit is not None:
+                    fr, col, fv = hit
+                    ctx.emit("warning", f"“{project(t)}”“{r.label}”指标值 {tc.text.strip()} 与项目资金{col} {fmt(fv)} 万元"
+                             f"数值相同，单位疑为“万元”误写为“元”（相差 1 万倍）", reported=tc.text.strip(),
+                             expected=f"{fmt(tgt[1])} 万元", formula=f"指标值 {fmt(tgt[1])} = {fr.label}·{col} {fmt(fv)}（万元）",
+                             locations=[ctx.loc_cell(t, r, "年度指标值"), ctx.loc_cell(t, fr, col)])
             if tgt is None or act is None or sc is None or pts is None:
                 continue
             met = _met(tgt[0], tgt[1], act)
