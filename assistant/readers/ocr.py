@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .raw import RawCell, RawLine, RawTable
+from .raw import RawCell, RawLine, RawTable, in_reading_order
 
 SCALE = 2.0
 LOW_CONFIDENCE = 0.85  # below this an OCR cell is not trusted by the checks
@@ -174,15 +174,4 @@ def ocr_page_image(image, page_no: int) -> list[RawLine | RawTable]:
             continue
         lines.append(RawLine(text=text, page=page_no, bbox=bbox, confidence=conf))
     positioned += [(ln.bbox[1], ln) for ln in lines if ln.bbox]
-    positioned.sort(key=lambda p: p[0])
-    out: list[RawLine | RawTable] = []
-    recent: list[str] = []
-    for _, it in positioned:
-        if isinstance(it, RawTable):
-            it.context = list(recent)
-            recent = []
-        else:
-            recent.append(it.text)
-            recent = recent[-8:]
-        out.append(it)
-    return out
+    return in_reading_order(positioned)

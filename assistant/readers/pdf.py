@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..errors import UnreadableDocument
-from .raw import RawCell, RawDocument, RawLine, RawTable, file_sha256
+from .raw import RawCell, RawDocument, RawLine, RawTable, file_sha256, in_reading_order
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "join_tolerance": 3, "intersection_tolerance": 3}
@@ -156,18 +156,7 @@ def _read_page(page, page_no: int) -> list[RawLine | RawTable] | None:
         if not ruled:
             grid = [r for r in grid if any(c.text for c in r)]
         positioned.append((t.bbox[1], RawTable(rows=grid, page=page_no, page_end=page_no, ruled=ruled)))
-    positioned.sort(key=lambda p: p[0])
-    out: list[RawLine | RawTable] = []
-    recent: list[str] = []
-    for _, it in positioned:
-        if isinstance(it, RawTable):
-            it.context = list(recent)
-            recent = []
-        else:
-            recent.append(it.text)
-            recent = recent[-8:]
-        out.append(it)
-    return out
+    return in_reading_order(positioned)
 
 
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$|^第\s*\d+\s*页")

@@ -69,3 +69,18 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def in_reading_order(positioned: list[tuple[float, RawLine | RawTable]]) -> list[RawLine | RawTable]:
+    """Given (top, item) pairs of one page, return the items top to bottom, giving each table the
+    lines just above it (title, 单位 …) as its context."""
+    out: list[RawLine | RawTable] = []
+    recent: list[str] = []
+    for _, it in sorted(positioned, key=lambda p: p[0]):
+        if isinstance(it, RawTable):
+            it.context = list(recent)
+            recent = []
+        else:
+            recent = (recent + [it.text])[-8:]
+        out.append(it)
+    return out
