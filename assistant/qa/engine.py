@@ -45,10 +45,33 @@ COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|排名|排�
 OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
 OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
 OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
-OP_DIFF = re.compile(r"(相差|差额|差多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|比.{1,20}(多|少|高|低))")
+OP_DIFF = re.compile(r"(相差|差额|差多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
+                     r"没执行|未执行|尚未执行|没花|未花|剩余多少|剩下多少|比.{1,20}(多|少|高|低))")
 ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
 
 NOT_FOUND_PREFIX = "资料库中没有找到"
+# “还有多少没执行”, “预算还剩多少没花”: budget minus what was spent, the two columns implied
+IMPLIED_REMAIN_RE = re.compile(r"(没执行|未执行|尚未执行|没有执行|还剩|剩下|剩余|没花|未花|没有花|没用完|未用完|没支出|未支出)")
+RANK_ROWS_RE = re.compile(r"哪(一|个|些)?(类|项|种|款|笔|科目|资产|支出)|什么(支出|资产|科目)")
+GROWTH_WHY_RE = re.compile(r"(翻了?一?番|翻了?[一两二几]?倍|增长了?一倍|增加了?一倍|成倍)")
+WHY_RE = re.compile(r"(为什么|为何|原因|理由|措施|建议|哪些问题|什么问题|怎么|如何|做法|经验)")
+BUDGET_WORD_RE = re.compile(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算(?!执行率|完成率)")
+GRADE_Q_RE = re.compile(r"(评级|评价等级|等级|评价结果|评定为|定级)")
+GRADE_SENT_RE = re.compile(r"(绩效评级|评价等级|评价级别|评级|等级|评价结果)\s*(?:为|是|评定为|：|:)\s*[“\"「]?\s*(优秀|优|良好|良|中等|中|合格|不合格|差)\s*[”\"」]?")
+SECTION_INLINE = {
+    "problem": r"(存在的?(主要)?问题|主要问题|问题及原因)\s*[:：]",
+    "measure": r"(改进措施|整改措施|有关建议|意见建议|改进建议|对策建议)[^。；]{0,8}[:：]",
+}
+# questions that ask for one part of an evaluation (its problems, its measures): (question words, heading words,
+# headings to skip, extra query words)
+SECTION_ASKS = {
+    "problem": (r"问题|不足|短板|薄弱", r"问题|不足", r"整改|建议|措施|对策", "存在的问题 主要问题 问题及原因分析"),
+    "measure": (r"措施|建议|改进|对策|整改", r"措施|建议|改进|对策|整改", r"问题",
+                "改进措施 意见建议 下一步 对策"),
+}
+OP_WORDS_RE = re.compile(r"(一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
+                         r"高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
+                         r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
 
 @dataclass
@@ -107,6 +130,12 @@ class Engine:
         scope = self._scope(q, document)
         if isinstance(scope, Answer):
             return scope
+        ans = self._route(q, scope)
+        if scope.note and ans.found and scope.note not in ans.answer:
+            ans.answer += f"\n{scope.note}"
+        return ans
+
+    def _route(self, q: str, scope: Scope) -> Answer:
         s = squash(q)
         try:
             if self._is_findings(s):
@@ -114,6 +143,9 @@ class Engine:
             if CHECK_RE.search(s):
                 return self._check(q, scope)
             if COMPARE_RE.search(s) and not self._two_operands(q, scope):
+                ans = self._rank_rows(q, scope)
+                if ans is not None:
+                    return ans
                 ans = self._compare(q, scope)
                 if ans is not None:
                     return ans
@@ -122,6 +154,23 @@ class Engine:
                 if ans is not None:
                     return ans
             ans = self._figure(q, scope)
+            if ans is not None and ans.found:
+                return ans
+            if GROWTH_WHY_RE.search(s):
+                g = self._growth_passage(q, scope)
+                if g is not None:
+                    return g
+            if WHY_RE.search(s):
+                return ans if ans is not None else self._passage(q, scope)
+            if GRADE_Q_RE.search(s) and not re.search(r"几个|多少个|几项|多少项|数量|个数", s):
+                g = self._grade_sentence(q, scope)
+                if g is not None:
+                    return g
+            narr = self._narrative_answer(q, scope)
+            if narr is not None:
+                return narr
+            if ans is not None and "longer_term" in ans.flags:
+                return self._passage(q, scope)
             if ans is not None:
                 return ans
         except (InvalidOperation, ZeroDivisionError) as exc:  # pragma: no cover - defensive
@@ -147,12 +196,23 @@ class Engine:
             if not profiles:
                 return Answer(f"{NOT_FOUND_PREFIX}文档“{document}”。", False, route="not_found")
         named_docs, named = match_documents(q, profiles)
-        exact = [p for sc, p in match_projects(q, [x for x in self._projects
-                                                   if any(x.doc.id == pr.doc.id for pr in profiles)]) if sc >= 100]
+        in_scope = {pr.doc.id for pr in profiles}
+        exact = [p for sc, p in match_projects(q, [x for x in self._projects if x.doc.id in in_scope]) if sc >= 100]
         has_proj_metric = any(m.scope == "project" for _, m, _ in find_metrics(q))
         if exact and named and has_proj_metric and not any(p.doc.id == d.doc.id for p in exact for d in named_docs):
+            # a project named exactly in another report moves the scope only when that report is also named
+            # by the question (another report of the same family); an explicitly named department wins
             ids = {p.doc.id for p in exact}
-            named_docs = [pr for pr in profiles if pr.doc.id in ids]
+            q_wo = squash(q)
+            for p in exact:
+                q_wo = q_wo.replace(squash(p.name), "|")
+            if not match_documents(q_wo, profiles)[1]:
+                # the department words stand inside the project's own name: the project decides
+                named_docs = [pr for pr in profiles if pr.doc.id in ids]
+            else:
+                moved = [pr for pr in profiles if pr.doc.id in ids and match_documents(q_wo, [pr])[1]]
+                if moved:
+                    named_docs = moved
         if not document:
             unknown = self._unknown_org(q, named_docs)
             if unknown:
@@ -175,6 +235,12 @@ class Engine:
             if rel == -1:
                 sel = chosen  # 去年 = the report year (reports are read the year after)
                 note = "（“去年”按报告年度理解）"
+            elif rel == 0 and len({p.doc.year for p in chosen if p.doc.year}) == 1 \
+                    and all(p.doc.year for p in chosen):
+                # 今年 with reports of a single year only: take that year and say so
+                yr = chosen[0].doc.year
+                sel = chosen
+                note = f"（资料库中{self._who(chosen, named) or '相关报告'}只有{yr}年度的报告，“今年”按{yr}年度理解）"
             else:
                 who = self._who(chosen, named)
                 target = "今年" if rel == 0 else "前年"
@@ -425,9 +491,52 @@ class Engine:
         return best
 
     # ------------------------------------------------------------------ routes
+    def _longer_term(self, q: str, scope: Scope, mets) -> Answer | None:
+        """A metric alias inside a longer term the report itself uses (“财政拨款收入” inside
+        “财政拨款收入支出总计”): the longer term wins."""
+        if not mets or len(scope.docs) > 3:
+            return None
+        from .narrative_lookup import clean_subject
+
+        s = self._strip_docs(q)
+        spans = [squash(a) for _, m, a in mets if m.scope == "document"]
+        if not spans:
+            return None
+        own = {re.sub(r"\([^()]*\)", "", squash(x)) for _, m, _ in mets for x in (m.key,) + m.aliases + m.rows}
+        longest_alias = max(len(a) for a in spans)
+        best = ""
+        for d in scope.docs:
+            al = self._aliases_of([d]).get(d.id, [])
+            for f in d.figures:
+                subj = clean_subject(f.subject, al)
+                if subj in own or re.sub(r"(支出|费用)$", "", subj) in own:
+                    continue  # the metric's own name, printed with its brackets: the table answers
+                if len(subj) > max(longest_alias, len(best)) and subj in s and any(a in subj for a in spans):
+                    best = subj
+            for t in d.tables:
+                for r in t.rows:
+                    lab = normalize(r.label)
+                    if re.sub(r"\([^()]*\)", "", lab) in own:
+                        continue
+                    if len(lab) > max(longest_alias, len(best)) and lab in s and any(a in lab for a in spans):
+                        best = lab
+        if not best:
+            return None
+        ans = self._row_lookup(q, scope)
+        if ans is not None and any(best in squash(f.label) for f in ans.figures):
+            return ans
+        narr = self._narrative_answer(q, scope, term=best)
+        if narr is not None:
+            return narr
+        # never fall back to the shorter metric inside the term the question uses
+        return Answer(f"{NOT_FOUND_PREFIX}“{best}”的相应数值。", False, route="not_found", flags=["longer_term"])
+
     def _figure(self, q: str, scope: Scope) -> Answer | None:
         mets = find_metrics(q)
         cols = find_columns(q)
+        longer = self._longer_term(q, scope, mets)
+        if longer is not None:
+            return longer
         doc_mets = [m for _, m, _ in mets if m.scope == "document"]
         proj_mets = [m for _, m, _ in mets if m.scope == "project"]
         projects = self._resolve_projects(q, scope, proj_mets[0] if proj_mets else None)
@@ -440,6 +549,17 @@ class Engine:
                 column = cols[0][1]
                 if column == "全年执行数":
                     column = "决算数"
+            elif BUDGET_WORD_RE.search(squash(q)):
+                # “三公经费预算”: the table's budget column, never its 决算数
+                bcols = {c for d in scope.docs for k in m.kinds for t in d.tables_of(k) for c in t.columns
+                         if c in ("全年预算数", "年初预算数", "预算数")}
+                column = next((c for c in ("全年预算数", "年初预算数", "预算数") if c in bcols), None)
+                if column is None:
+                    narr = self._narrative_answer(q, scope)
+                    if narr is not None:
+                        return narr
+                    return Answer(f"{NOT_FOUND_PREFIX}{m.key}的预算数：{self._who([doc_profile(d) for d in scope.docs], scope.named)}"
+                                  f"报告的相关表格只列决算数，文字说明中也没有写明预算数。", False, route="not_found")
             return self._document_figure(q, scope, m, column)
         if not mets:
             ans = self._row_lookup(q, scope)
@@ -447,6 +567,9 @@ class Engine:
                 return ans
         name = mentions_project(q)
         if name and proj_mets and not self._score_indicator(q, scope):
+            narr = self._narrative_answer(q, scope)
+            if narr is not None:
+                return narr
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
         # a whole-report score (绩效评价报告的总得分) or one indicator of its scoring table
         if proj_mets and proj_mets[0].key == "得分":
@@ -501,7 +624,43 @@ class Engine:
                     lines.append(f"注意：{t.kind_name}中同一科目列示{f.shown()}（{f.where()}），与{pt.kind_name}不一致，"
                                  f"相差{fmt_num(abs(prim.wan - f.wan))}{prim.unit or ''}。")
         if not figs:
+            return self._any_table_row(q, scope)
+        return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _any_table_row(self, q: str, scope: Scope) -> Answer | None:
+        """A row of any other typed table (固定资产一览表 …) named in the question, with the column the
+        question names (原值/净值/累计折旧 …) — or the only numeric column."""
+        if len(scope.docs) > 3:
             return None
+        s = self._strip_docs(q)
+        figs: list[Fig] = []
+        for doc in scope.docs:
+            best = None
+            for t in doc.tables:
+                if t.kind in self.RANK_SKIP_KINDS or t.kind in self.ROW_TABLE_ORDER:
+                    continue
+                num_cols = [c for c in t.columns if any(r.cells.get(c) is not None and r.cells[c].is_number
+                                                        and r.cells[c].kind in ("amount", "percent")
+                                                        for r in t.rows)]
+                named = [c for c in num_cols if len(squash(c)) >= 2 and squash(c) in s]
+                col = max(named, key=len) if named else (num_cols[0] if len(num_cols) == 1 else None)
+                if col is None:
+                    continue
+                for r in t.rows:
+                    lab = normalize(r.label)
+                    if len(lab) < 2 or lab not in s:
+                        continue
+                    c = r.cells.get(col)
+                    if c is None or not c.is_number:
+                        continue
+                    if best is None or len(lab) > best[0]:
+                        best = (len(lab), Fig.from_cell(c, f"{r.label}{col}", doc, t), t)
+            if best is not None:
+                figs.append(best[1])
+        if not figs:
+            return None
+        lines = [f"{display_name(f.doc)}{f.doc.year or ''}年{f.table.title or f.table.kind_name}中{f.label}为{f.shown()}"
+                 f"（{f.where()}）。" for f in figs]
         return Answer("\n".join(lines), True, figs, route="figure")
 
     def _document_figure(self, q: str, scope: Scope, m: Metric, column: str | None) -> Answer:
@@ -626,6 +785,90 @@ class Engine:
         return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
 
     def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        ops = self._operands_tables(q, scope)
+        if isinstance(ops, list) and len(ops) < 2:
+            narr = self._narrative_operands(q, scope)
+            if len(narr) >= 2:
+                return narr
+        return ops
+
+    def _implied_remain(self, q: str, scope: Scope) -> list[Fig] | None:
+        """“还有多少钱没执行” = 预算 − 执行数; “预算还剩多少没花” = 预算数 − 决算数 (the columns are implied)."""
+        mets = find_metrics(q)
+        doc_mets = [m for _, m, _ in mets if m.scope == "document"]
+        projects = self._resolve_projects(q, scope)
+        if projects and not doc_mets:
+            p = projects[0]
+            bm = next(x for x in METRICS if x.key == "预算")
+            em = next(x for x in METRICS if x.key == "全年执行数")
+            b = self._project_cells(p, bm, "")
+            e = self._project_cells(p, em, "")
+            if b and e:
+                return [b[0][0], e[0][0]]
+            return None
+        if doc_mets:
+            m = doc_mets[0]
+            for d in scope.docs[:1]:
+                for t in (t for k in m.kinds for t in d.tables_of(k)):
+                    bcol = next((c for c in ("全年预算数", "年初预算数", "预算数") if c in t.columns), None)
+                    if bcol is None or "决算数" not in t.columns:
+                        continue
+                    hits_b = self._doc_metric_figs(d, m, bcol)
+                    hits_e = self._doc_metric_figs(d, m, "决算数")
+                    nb = [f for f, _, _ in hits_b if _is_num_text(f.text)]
+                    ne = [f for f, _, _ in hits_e if _is_num_text(f.text)]
+                    if nb and ne:
+                        return [nb[0], ne[0]]
+        # prose: the budget and the spending of the subject asked about
+        from .narrative_lookup import question_terms
+
+        term, _ = question_terms(IMPLIED_REMAIN_RE.sub("", q), [a for v in self._aliases_of(scope.docs).values()
+                                                               for a in v])
+        if len(term) >= 2 and (scope.named or len(scope.docs) == 1):
+            b = self._narrative_matches(q, scope, term=term, relation="budget")
+            if len(b) == 1:
+                v = [m for m in self._narrative_matches(q, scope, term=term, relation="value")
+                     if m.doc.id == b[0].doc.id and m.fig.sentence == b[0].fig.sentence]
+                if len(v) == 1:
+                    return [self._narr_fig(b[0]), self._narr_fig(v[0])]
+        return None
+
+    def _partial_projects(self, q: str, scope: Scope) -> list[ProjectRef]:
+        """Several projects named by parts of their names (“无纸化和信访两个项目”)."""
+        s = self._strip_docs(q, metrics=True)
+        for _, m, a in find_metrics(q):
+            s = s.replace(squash(a), "|")
+        s = OP_WORDS_RE.sub("|", s)
+        segs = [x for x in re.split(r"和|与|及|、|跟|同|比|\|", s) if len(x) >= 2]
+        if len(segs) < 2:
+            return []
+        projects = self._projects_in(scope)
+        out: list[ProjectRef] = []
+        for seg in segs:
+            inside = {squash(p.name): p for p in projects if len(seg) >= 2 and seg in squash(p.name)}
+            if len(inside) == 1:
+                p = next(iter(inside.values()))
+                if all(x.name != p.name for x in out):
+                    out.append(p)
+                continue
+            cands = match_projects(seg, projects)
+            if not cands:
+                continue
+            top = cands[0][0]
+            names = {squash(p.name) for sc, p in cands if sc >= top - 1e-9}
+            if len(names) != 1 or (top < 100 and top < 4):
+                return []
+            p = cands[0][1]
+            if all(x.name != p.name for x in out):
+                out.append(p)
+        return out if len(out) >= 2 else []
+
+    def _operands_tables(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        if IMPLIED_REMAIN_RE.search(squash(q)) and len([1 for _, m, _ in find_metrics(q)
+                                                        if m.key not in ("预算", "全年执行数")]) <= 1:
+            imp = self._implied_remain(q, scope)
+            if imp:
+                return imp
         mets = find_metrics(q)
         cols = find_columns(q)
         doc_mets = [(pos, m) for pos, m, _ in mets if m.scope == "document"]
@@ -650,6 +893,9 @@ class Engine:
                 return i
 
             distinct.sort(key=_pos)
+            if len(distinct) < 2 and proj_mets:
+                distinct = self._partial_projects(q, scope) or distinct
+                distinct.sort(key=_pos)
             if len(distinct) >= 2 and proj_mets:
                 m = proj_mets[0][1]
                 out = []
@@ -672,6 +918,14 @@ class Engine:
             return []
         doc_cols = [c for _, c in cols if c in ("年初预算数", "全年预算数", "决算数")]
         docs = scope.docs
+        if len(doc_mets) == 1 and doc_mets[0][1].key[:2] in ("年末", "年初"):
+            # “年末结转和结余比年初多了多少”: the symmetric metric is implied
+            key = doc_mets[0][1].key
+            other = ("年初" if key.startswith("年末") else "年末") + key[2:]
+            if other[:2] in squash(q).replace(key, ""):
+                om = next((x for x in METRICS if x.key == other), None)
+                if om is not None:
+                    doc_mets.append((999, om))
         if len(doc_mets) >= 2:
             column = doc_cols[0] if doc_cols else None
             pairs = [(m, column) for _, m in doc_mets[:4]]
@@ -714,6 +968,18 @@ class Engine:
         vals = [f.wan if f.unit in ("元", "万元", "亿元") else f.value for f in ops]
         unit = ops[0].unit if ops[0].unit not in ("元", "亿元") else "万元"
         pl = max(places_of(f.text) for f in ops)
+        if OP_SHARE.search(s) and len(ops) == 2:
+            # “基本支出中人员经费占比”: the whole is named first, the part stands before 占
+            sq = squash(q)
+
+            def _pos(f: Fig) -> int:
+                _n, sub = lcs_len(sq, squash(f.label))
+                return sq.find(sub) if sub else -1
+
+            pa, pb = _pos(ops[0]), _pos(ops[1])
+            if 0 <= pa < pb and re.search(r"(中|里|之中|当中|内)的?$", sq[:pb]) and "占" in sq[pb:]:
+                ops = [ops[1], ops[0]]
+                vals = [vals[1], vals[0]]
         a, b = ops[0], ops[1]
         if OP_SHARE.search(s):
             if vals[1] == 0:
@@ -738,6 +1004,8 @@ class Engine:
             res = Fig(value=total, unit=unit, label=label, computed=True, formula=formula, text=fmt_num(total))
             text = f"{label}为{fmt_num(total)}{_u(unit)}。\n计算：{formula}。"
         else:
+            if unit == "%":
+                unit = "个百分点"
             d = (vals[0] - vals[1]).quantize(Decimal(1).scaleb(-pl))
             formula = f"{a.label} − {b.label} = {fmt_num(vals[0])} − {fmt_num(vals[1])} = {fmt_num(d)}"
             word = "多" if d > 0 else ("少" if d < 0 else "持平")
@@ -749,7 +1017,291 @@ class Engine:
                 text = (f"{a.label}比{b.label}{word}{fmt_num(abs(d))}{_u(unit)}。\n计算：{formula}。")
         src = "；".join(f"{f.label}{f.shown()}见{f.where()}" for f in ops)
         text += f"\n出处：{src}。"
+        notes = list(dict.fromkeys(getattr(f, "note", "") for f in ops if getattr(f, "note", "")))
+        if notes:
+            text += "\n（" + "；".join(notes) + "。）"
+        if any(getattr(f, "sentence_text", None) for f in ops):
+            text += "\n（运算数取自报告的文字说明。）"
         return Answer(text, True, [res] + list(ops), route="compute", formula=res.formula)
+
+
+    # ------------------------------------------------------------------ narrative figures
+    def _aliases_of(self, docs: list[Document]) -> dict[str, list[str]]:
+        ids = {d.id for d in docs}
+        return {p.doc.id: p.aliases for p in self._profiles if p.doc.id in ids}
+
+    @staticmethod
+    def _narr_fig(m, label: str | None = None) -> Fig:
+        f = m.fig
+        lab = label or _narr_label(f)
+        fig = Fig(value=f.value, unit=f.unit if f.kind != "score" else "分", label=lab, doc=m.doc, source=f.source,
+                  text=format(f.value, "f"))
+        fig.sentence_text = f.sentence  # type: ignore[attr-defined]
+        return fig
+
+    def _narrative_matches(self, q: str, scope: Scope, term: str | None = None, relation: str | None = None):
+        from .narrative_lookup import best_figures, match_figures
+
+        docs = scope.docs
+        if len(docs) > 8:
+            return []
+        return best_figures(match_figures(q, docs, self._aliases_of(docs), term=term, relation=relation))
+
+    def _narrative_answer(self, q: str, scope: Scope, term: str | None = None) -> Answer | None:
+        """A figure stated only in the report's prose, cited by its sentence."""
+        best = self._narrative_matches(q, scope, term)
+        if not best:
+            return None
+        if not scope.named and len({m.doc.id for m in best}) > 1 and len(scope.docs) > 1:
+            head = ["问题未指明报告，以下为资料库中各报告原文中的数：" ]
+        else:
+            head = []
+        lines, figs = list(head), []
+        per_doc: dict[str, list] = {}
+        for m in best:
+            per_doc.setdefault(m.doc.id, []).append(m)
+        for ms in per_doc.values():
+            for m in ms[:3]:
+                f = self._narr_fig(m)
+                figs.append(f)
+                who = display_name(m.doc)
+                yr = f"{m.doc.year}年" if m.doc.year else ""
+                lines.append(f"{who}{yr}{f.label}为{f.shown()}（见报告原文：{f.where()}“{_cut(m.fig.sentence)}”）。")
+            if len(ms) > 1:
+                lines.append("注意：报告原文中有多处表述与问题相符且数值不同，请按上面的原句核对所问的是哪一个。")
+            if all(m.fig.relation == "budget" for m in ms) and not re.search(r"预算", q):
+                lines.append("注意：报告文字中写明的是预算数，没有写明实际支出数。")
+        lines.append("（该数取自报告的文字说明，不是表格单元格。）")
+        return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _narrative_operands(self, q: str, scope: Scope) -> list[Fig]:
+        """Two (or more) operands named in the question and stated only in the prose:
+        “工程采购和服务采购一共多少”, “企业满意度比群众满意度高几个百分点”, “全年预算数比决算数多多少”."""
+        if not scope.named and len(scope.docs) > 1:
+            return []
+        s = self._strip_docs(q)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度", "", s)
+        s = OP_WORDS_RE.sub("|", s)
+        parts = [x.strip("|的") for x in re.split(r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|", s)]
+        names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
+                         for p in self._profiles)
+        parts = [x for x in parts if len(x) >= 2 and x not in names]  # location words (普陀, 蓉江 …)
+        from .narrative_lookup import question_terms
+
+        if len(parts) == 1 and scope.named and 2 <= len(scope.docs) <= 4:
+            # one subject, several named reports (“规资局政府采购金额比财政局多多少”)
+            term, rel = question_terms(parts[0], [])
+            figs = []
+            sq = squash(q)
+
+            def _at(doc: Document) -> int:
+                al = next((p.aliases for p in self._profiles if p.doc.id == doc.id), [])
+                return min((sq.find(a) for a in al if a and a in sq), default=999)
+
+            for d in sorted(scope.docs, key=_at):
+                best = self._narrative_matches(parts[0], Scope([d], True), term=term, relation=rel)
+                if len(best) != 1:
+                    return []
+                figs.append(self._narr_fig(best[0]))
+                figs[-1].label = f"{display_name(d)}{figs[-1].label}"
+            return figs
+        if len(parts) < 2:
+            return []
+
+        out: list[Fig] = []
+        rels = []
+        for part in parts[:4]:
+            term, rel = question_terms(part, [])
+            rels.append((term, rel, part))
+        if all(len(t) < 2 for t, _, _ in rels):
+            # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
+            return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
+        for term, rel, part in rels:
+            if len(term) < 2:
+                return []
+            best = self._narrative_matches(part, scope, term=term, relation=rel)
+            if len(best) != 1:
+                return []
+            fig = self._narr_fig(best[0])
+            if len(term) > len(squash(fig.label)) and squash(fig.label) in term and best[0].fig.relation == "value":
+                fig.label = term  # “企业满意度”: the subject is 满意度, the sentence says whose
+            out.append(fig)
+        return out
+
+    def _narrative_pair(self, q: str, scope: Scope, rels: list[str | None], parts: list[str]) -> list[Fig]:
+        if len(parts) != 2:
+            return []
+        want = ["budget" if r == "budget" else "value" for r in rels]
+        if want[0] == want[1]:
+            return []
+        pairs = []
+        for d in scope.docs[:2]:
+            figs = [f for f in d.figures if f.kind == "amount"]
+            for i, f in enumerate(figs):
+                if f.relation != "budget":
+                    continue
+                col = next((w for w in ("年初", "全年", "调整") if w in squash(" ".join(parts))), None)
+                if col and col not in squash(f.text):
+                    continue
+                g = next((x for x in figs[i + 1:i + 3] if x.relation == "value" and x.subject == f.subject
+                          and x.sentence == f.sentence), None)
+                if g is not None:
+                    pairs.append((d, f, g))
+        if not pairs or len({p[0].id for p in pairs}) != 1:
+            return []
+        from .narrative_lookup import Match
+
+        # the question names no subject: the first subject stating both (the report's own total comes
+        # before its item breakdown); the answer names it
+        d, f, g = pairs[0]
+        fb = self._narr_fig(Match(0, f, d))
+        fv = self._narr_fig(Match(0, g, d))
+        fb.note = fv.note = f"问题未指明科目，按报告中首个同时写明预算与决算的表述（{f.subject}）计算"  # type: ignore[attr-defined]
+        return [fb, fv] if want[0] == "budget" else [fv, fb]
+
+    def _growth_passage(self, q: str, scope: Scope) -> Answer | None:
+        """“为什么翻了一倍多”: the narrative growth figure of at least 100% for the subject asked about, with
+        the sentence that explains it."""
+        from .narrative_lookup import question_terms
+
+        term, _ = question_terms(GROWTH_WHY_RE.sub("", q).replace("为什么", "").replace("为何", ""),
+                                 [a for v in self._aliases_of(scope.docs).values() for a in v])
+        if not scope.named or len(term) < 2:
+            return None
+        cands = []
+        for d in scope.docs:
+            for f in d.figures:
+                if f.relation == "growth" and f.kind == "percent" and f.direction >= 0 and f.value >= 100:
+                    n, _ = lcs_len(term, squash(f.subject))
+                    if n >= 2:
+                        cands.append((n, d, f))
+        if not cands:
+            return None
+        cands.sort(key=lambda x: -x[0])
+        top = cands[0][0]
+        chosen = [c for c in cands if c[0] == top]
+        # prefer the subject named most exactly (支出 → 本年支出合计 over 本年收入合计)
+        n, d, f = chosen[0]
+        sent = f.sentence
+        lines = [f"根据报告原文（《{d.name}》{_src_where(f.source)}）：", f"“{sent}”",
+                 f"（{f.subject}增长{format(f.value, 'f')}%，即增长了一倍以上；原因见原句。）"]
+        raw = self.retriever.search(sent[:80], k=5, filters={"doc_id": [d.id]})
+        cites = [{"document": d.name, "page": f.source.page, "line": f.source.line, "text": sent}]
+        return Answer("\n".join(lines), True, citations=cites, route="passage", retrieved=[h.id for h in raw])
+
+    def _grade_sentence(self, q: str, scope: Scope) -> Answer | None:
+        """A grade stated in the prose (“绩效评级为‘良’”) for a report named in the question."""
+        from ..documents import Source
+
+        if not scope.named or len(scope.docs) > 2 or self._resolve_projects(q, scope):
+            return None
+        found = []
+        for d in scope.docs:
+            for para in d.paragraphs:
+                for m in GRADE_SENT_RE.finditer(para.text.replace("*", "")):
+                    found.append((d, para, m))
+        if not found:
+            return None
+        # whole-report grades first (整体/部门/总得分 in the same sentence), then reading order
+        found.sort(key=lambda x: 0 if re.search(r"整体|部门|总得?分|总体|最终", x[1].text) else 1)
+        grades = list(dict.fromkeys(m.group(2) for _, _, m in found[:1] + [x for x in found[1:]
+                                                                           if x[0].id == found[0][0].id][:0]))
+        d, para, m = found[0]
+        src = Source(document=d.id, page=para.page, line=para.line)
+        fig = Fig(value=Decimal(0), unit=None, label=f"{m.group(1)}", doc=d, source=src, text=m.group(2))
+        lines = [f"{display_name(d)}{d.year or ''}年{m.group(1)}为“{m.group(2)}”（见报告原文：{fig.where()}"
+                 f"“{_cut(para.text.replace('*', ''))}”）。"]
+        others = {x[2].group(2) for x in found if x[0].id == d.id} - set(grades)
+        if others:
+            lines.append(f"注意：报告中另有评级/等级表述（{'、'.join(sorted(others))}），可能针对单个项目或指标。")
+        return Answer("\n".join(lines), True, [fig], route="figure")
+
+    # ------------------------------------------------------------------ rankings over typed rows
+    RANK_SKIP_KINDS = ("self_eval", "results_list", "project_list", "score_table", "score_summary")
+
+    def _rank_rows(self, q: str, scope: Scope) -> Answer | None:
+        """“哪一类支出最多”, “商品和服务支出里哪一项最多”, “哪项资产原值最高”: rank the rows of a typed table
+        (by 类 level, or the children of a named row), never subtotals or totals."""
+        s = self._strip_docs(q)
+        if not RANK_ROWS_RE.search(s) or re.search(r"项目", s):
+            return None
+        if len(scope.docs) != 1:
+            return None
+        doc = scope.docs[0]
+        want_low = bool(re.search(r"最低|最少|最小|后[三五]|倒数", s))
+        best = None
+        for t in doc.tables:
+            if t.kind in self.RANK_SKIP_KINDS:
+                continue
+            num_cols = [c for c in t.columns if sum(1 for r in t.rows if r.cells.get(c) is not None
+                                                     and r.cells[c].is_number) >= 2]
+            if not num_cols:
+                continue
+            score = 0
+            col = max((c for c in num_cols if len(squash(c)) >= 2 and squash(c) in s), key=len, default=None)
+            if col:
+                score += 5
+            parent = max((r for r in t.rows if len(normalize(r.label)) >= 3 and normalize(r.label) in s
+                          and getattr(r, "code", None)), key=lambda r: len(r.label), default=None)
+            items = [r for r in t.rows if r.role not in ("total", "subtotal", "header")
+                     and not re.search(r"合计|小计|总计", r.label)]
+            if parent is not None:
+                pc = str(parent.code)
+                kids = [r for r in items if getattr(r, "code", None) and str(r.code).startswith(pc)
+                        and len(str(r.code)) > len(pc)]
+                if not kids:
+                    continue
+                ml = min(len(str(r.code)) for r in kids)
+                rows = [r for r in kids if len(str(r.code)) == ml]
+                score += 10
+                what = f"“{parent.label}”下的{len(rows)}项"
+            elif re.search(r"资产|原值|净值|折旧|设备", s):
+                if t.kind != "asset" and not col:
+                    continue
+                rows = items
+                score += 4 if t.kind == "asset" else 0
+                what = f"{len(rows)}项资产"
+            elif re.search(r"类|支出", s):
+                if t.kind not in ("final_03", "final_05", "final_01", "final_02"):
+                    continue
+                lvl = "款" if re.search(r"哪一?款", s) else "类"
+                levels = [r for r in items if getattr(r, "level", None) == lvl]
+                if levels:
+                    rows = levels
+                elif t.kind == "final_01":
+                    rows = [r for r in items if r.side == "支出" and r.label.endswith("支出")]
+                else:
+                    continue
+                score += {"final_03": 4, "final_05": 3, "final_01": 2, "final_02": 1}[t.kind]
+                what = f"{len(rows)}{'款' if lvl == '款' else '类'}支出（功能分类）"
+            else:
+                continue
+            use = col or next((c for c in ("本年支出合计", "决算数", "合计", "原值", "本年收入合计") if c in num_cols),
+                              num_cols[0])
+            vals = [(r, r.cells[use]) for r in rows if r.cells.get(use) is not None and r.cells[use].is_number]
+            if len(vals) < 2:
+                continue
+            if best is None or score > best[0]:
+                best = (score, t, vals, use, what)
+        if best is None:
+            return None
+        _, t, vals, use, what = best
+        vals.sort(key=lambda x: x[1].value, reverse=not want_low)
+        word = "最少" if want_low else "最多"
+        if re.search(r"最高|最低", s):
+            word = "最低" if want_low else "最高"
+        figs = [Fig.from_cell(c, f"{r.label}{use}", doc, t) for r, c in vals[:3]]
+        top = [f for (r, c), f in zip(vals, figs) if c.value == vals[0][1].value]
+        names = "、".join(f"“{r.label}”" for (r, c) in vals if c.value == vals[0][1].value)
+        lines = [f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{what}按{use}比较，{word}的是{names}，"
+                 f"为{figs[0].shown()}（{figs[0].where()}）。"]
+        if len(vals) > len(top):
+            r2, c2 = vals[len(top)]
+            f2 = Fig.from_cell(c2, f"{r2.label}{use}", doc, t)
+            lines.append(f"其次是“{r2.label}”，为{f2.shown()}（{f2.where()}）。")
+            top = top + [f2]
+        lines.append("（比较不含合计、小计行。）")
+        return Answer("\n".join(lines), True, top, route="compare")
 
     # ------------------------------------------------------------------ compare
     def _compare(self, q: str, scope: Scope) -> Answer | None:
@@ -921,6 +1473,37 @@ class Engine:
         filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
         query = self._strip_docs(q) if filters else q
         raw = self.retriever.search(query.replace("|", " "), k=25, filters=filters)
+        sq = squash(q)
+        kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
+        if kind == "problem" and re.search(r"哪些问题已|整改", q):
+            kind = None
+        problem_q = kind is not None
+        ids_in: set[str] = set()
+        if kind is not None:
+            # problem / measure questions: passages under a matching heading (“存在的问题”, “改进措施”) first
+            _ask, sec_re, excl_re, words = SECTION_ASKS[kind]
+            inline_re = SECTION_INLINE[kind]
+
+            def _inline(h) -> bool:  # “存在问题：……” written inside the passage itself
+                return bool(re.search(inline_re, re.sub(r"^【[^】]*】", "", (h.text or "").strip())))
+
+            def _in_sec(h) -> bool:
+                return _section_matches(h, sec_re, excl_re) or _inline(h)
+
+            def _depth(h) -> int:
+                return 99 if _inline(h) else _section_depth(h, sec_re)
+
+            extra = self.retriever.search(words + " " + _strip_question(query).replace("|", " "), k=25, filters=filters)
+            seen_ids = {h.id for h in raw}
+            in_raw = [h for h in raw if _in_sec(h)] + [h for h in extra if h.id not in seen_ids and _in_sec(h)]
+            # passages with body text before bare headings (“五、……改进措施” alone answers nothing)
+            # and the more specific heading first (“五、…改进措施 / （二）改进措施” over “五、…改进措施 / （一）…”)
+            in_raw.sort(key=lambda h: (-_depth(h), 0 if _body_len(h) >= 30 else 1))
+            if not filters and raw:  # no report named: stay with the report the best passage comes from
+                top_doc = raw[0].meta.get("doc_id")
+                in_raw = [h for h in in_raw if h.meta.get("doc_id") == top_doc]
+            ids_in = {h.id for h in in_raw}
+            raw = in_raw + [h for h in raw if h.id not in ids_in]
         hits, per_table = [], {}
         for h in raw:  # diversify: table rows repeat their table's title and would crowd out the prose
             key = (h.meta.get("doc_id"), h.meta.get("table")) if h.meta.get("kind") != "narrative" else None
@@ -948,7 +1531,14 @@ class Engine:
                 heading = len(sent) < 30 and not sent.endswith(("。", "；"))
                 score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0) \
                     - (0.15 if h.meta.get("kind") != "narrative" else 0)
+                if h.id in ids_in:
+                    score += 0.5
+                    ratio = max(ratio, 0.3)
                 cands.append((score, ratio, si, sents, h))
+            if h.id in ids_in and sents and not any(c[4] is h for c in cands):
+                first = next((i for i, x in enumerate(sents) if not _is_heading(x)), None)
+                if first is not None:
+                    cands.append((0.5 - 0.05 * rank, 0.3, first, sents, h))
         cands.sort(key=lambda c: -c[0])
         chosen = None
         for _score, ratio, si, sents, h in cands:
@@ -986,6 +1576,61 @@ def _u(unit: str | None) -> str:
     if unit in (None, "", "分"):
         return ""
     return unit
+
+
+def _body_len(h) -> int:
+    t = re.sub(r"^【[^】]*】", "", (h.text or "").strip())
+    return len([x for x in _sentences(t) if not _is_heading(x)] and "".join(x for x in _sentences(t) if not _is_heading(x)))
+
+
+def _section_depth(h, sec_re: str) -> int:
+    parts = str(h.meta.get("section") or "").split(" / ")
+    return max((i for i, x in enumerate(parts) if re.search(sec_re, x)), default=-1)
+
+
+def _section_matches(h, sec_re: str, excl_re: str) -> bool:
+    """Whether the passage stands under a heading matching ``sec_re`` (its own heading not ``excl_re``)."""
+    sec = str(h.meta.get("section") or "")
+    parts = sec.split(" / ") if sec else []
+    # the deepest heading that speaks to either side decides (“…原因和改进措施 / （一）存在的主要问题” is a
+    # problem section, “…存在问题及改进措施 / （二）改进措施” a measures section)
+    deepest = next((x for x in reversed(parts) if re.search(sec_re, x) or (excl_re and re.search(excl_re, x))), None)
+    return deepest is not None and bool(re.search(sec_re, deepest))
+
+
+def _cut(text: str, n: int = 120) -> str:
+    t = re.sub(r"\s+", " ", text or "").strip()
+    return t if len(t) <= n else t[:n] + "……"
+
+
+def _src_where(src) -> str:
+    if src is None:
+        return ""
+    if src.page is not None:
+        return f"第{src.page}页"
+    if src.line is not None:
+        return f"第{src.line}行"
+    return ""
+
+
+def _narr_label(f) -> str:
+    from .narrative_lookup import clean_subject
+
+    subj = re.sub(r"[“”\"]", "", f.subject)
+    subj = re.sub(r"（[^（）]{1,12}）$|\([^()]{1,12}\)$", "", subj) or f.subject
+    if f.relation == "budget":
+        t = squash(f.text)
+        col = "年初预算数" if "年初" in t else "全年预算数" if ("全年" in t or "调整" in t) else "预算数"
+        return subj + col
+    if f.relation == "change":
+        return subj + ("比上年增加" if f.direction > 0 else "比上年减少" if f.direction < 0 else "变动额")
+    if f.relation == "growth":
+        return subj + ("增长率" if f.direction >= 0 else "下降率")
+    if f.relation == "share":
+        return subj + "占比"
+    if f.relation == "completion":
+        return subj + "预算完成率"
+    return subj
 
 
 def _is_num_text(text: str) -> bool:

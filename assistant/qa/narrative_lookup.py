@@ -1,0 +1,188 @@
+"""Figures stated only in the prose (``doc.figures``, see :mod:`assistant.extract.narrative`): find the one a
+question asks about — “自评平均分”, “政府采购金额”, “机关运行经费”, “三公经费预算” in an evaluation report,
+“X（类）年初预算数” — by matching the question's subject words against each figure's subject, its sentence
+and section, and the relation the question asks for (budget / value / change / growth / share).
+
+Matching is deliberately strict: the subject words of the question must be covered (by the figure's subject,
+or by its subject plus its own sentence), otherwise nothing is returned and the caller falls back to the
+passage route. Ties between different values are reported as ambiguous, never resolved silently."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..documents import Document, Figure
+from .entities import lcs_len, squash
+
+# words that ask, not name: stripped before matching
+_ASK = re.compile(r"(百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+                  r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
+                  r"报告|决算|部门|单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
+_YEARS = re.compile(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|上年|当年")
+# relation words of the question → wanted relation
+_REL_WORDS = [
+    (re.compile(r"(完成率|完成.{0,4}预算)"), "completion"),
+    (re.compile(r"(年初预算数?|全年预算数?|调整后预算数?|预算数|预算安排数?|预算)"), "budget"),
+    (re.compile(r"(增长率|增幅|下降率|降幅|增长了?百分之|下降了?百分之|增长多少%|变动率)"), "growth"),
+    (re.compile(r"(比上年|较上年|比去年|较去年|同比|增加|减少|增长|下降|变化|变动)"), "change"),
+    (re.compile(r"(占比|比重|占.{0,6}(比例|百分之))"), "share"),
+]
+_BUDGET_IN_SUBJECT = re.compile(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算")
+_VALUE_WORDS = re.compile(r"(决算数?|执行数|支出数|实际支出|花了|用了|支出了)")
+
+
+def clean_subject(subject: str, aliases: list[str] | None = None) -> str:
+    s = squash(subject)
+    s = re.sub(r"\([^()]{1,12}\)", "", s)  # （以合同签订为准）
+    s = s.replace("“", "").replace("”", "").replace('"', "")
+    for a in aliases or ():
+        if len(a) >= 3 and a in s and len(s) - len(a) >= 2:
+            s = s.replace(a, "")
+    s = re.sub(r"^(本部门|本单位|当年度|本年度|年度)", "", s)
+    return s
+
+
+def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
+    """(subject words, wanted relation or None) of a question."""
+    s = squash(q)
+    for a in sorted(aliases, key=len, reverse=True):
+        if len(a) >= 2:
+            s = s.replace(a, "|")
+    rel = None
+    for rx, name in _REL_WORDS:
+        if rx.search(s):
+            rel = name
+            break
+    s = re.sub(r"(比|较|与)(上年|去年|上一年度?)(相比)?", "|", s)
+    s = _YEARS.sub("|", s)
+    s = re.sub(r"(完成了?(年初|全年)?预算的?|完成率|年初预算数?|全年预算数?|调整后预算数?|预算数|预算安排数?|增长率|增幅|下降率|降幅|占比|比重|完成率|"
+               r"比上年|较上年|同比|增加了?|减少了?|增长了?|下降了?|变化|变动|决算数|执行数|支出数|花了|用了)", "|", s)
+    if rel == "budget":
+        s = re.sub(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算", "|", s)
+    s = _ASK.sub("|", s)
+    parts = [x for x in s.split("|") if len(x) >= 2]
+    return "".join(parts), rel
+
+
+@dataclass
+class Match:
+    score: float
+    fig: Figure
+    doc: Document
+
+
+def _budget_kind_ok(q: str, f: Figure) -> bool:
+    qs = squash(q)
+    t = squash(f.text)
+    for w in ("年初", "全年", "调整"):
+        if w in qs and any(x in t for x in ("年初", "全年", "调整")) and w not in t:
+            return False
+    return True
+
+
+def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]], term: str | None = None,
+                  relation: str | None = None) -> list[Match]:
+    """Narrative figures of ``docs`` matching the question (or ``term``), best first; [] when none is
+    convincing."""
+    all_aliases = sorted({a for v in aliases_of.values() for a in v}, key=len, reverse=True)
+    if term is None:
+        term, rel_q = question_terms(q, all_aliases)
+        relation = relation or rel_q
+    elif relation is None:
+        relation = question_terms(q, all_aliases)[1]
+    term = squash(term).replace("得分", "分")
+    if len(term) < 2:
+        return []
+    want_pct = bool(re.search(r"率|%|百分|满意度|比例|占比", term + squash(q)))
+    want_score = bool(re.search(r"分(?!类|配|析|别)|得分|评分", squash(q))) and not want_pct
+    asks_value = bool(_VALUE_WORDS.search(squash(q))) and relation != "budget"
+    out: list[Match] = []
+    for d in docs:
+        al = aliases_of.get(d.id, [])
+        for f in d.figures:
+            if f.kind not in ("amount", "percent", "score"):
+                continue
+            # a rate or a score is not an amount: “三公经费” must not answer with “三公经费控制率 0%”
+            if f.kind == "percent" and not want_pct and relation not in ("growth", "share", "completion"):
+                continue
+            if f.kind == "score" and not want_score:
+                continue
+            if asks_value and f.relation == "budget":
+                continue
+            subj = clean_subject(f.subject, al).replace("得分", "分")
+            budget_subject = f.relation == "value" and bool(_BUDGET_IN_SUBJECT.search(subj))
+            if relation == "budget" and budget_subject:
+                subj = _BUDGET_IN_SUBJECT.sub("", subj)  # “政府采购预算总额 71.5 万元” states a budget as its subject
+            if len(subj) < 2:
+                continue
+            n, sub = lcs_len(term, subj)
+            if n < 2:
+                continue
+            cover_t = n / len(term)
+            cover_s = n / len(subj)
+            rest = term.replace(sub, "", 1)
+            ctx = (squash(f.sentence) + "|" + squash(f.section or "")).replace("得分", "分")
+            if rest and len(rest) >= 2 and rest in ctx:
+                cover_t = 1.0  # “自评平均分”: 平均分 is the subject, 自评 stands in its own sentence
+            elif rest and len(rest) < len(term):
+                # the rest may also be in the sentence, in pieces (“企业满意度”: subject 满意度, sentence 企业…;
+                # “项目自评平均分”: “绩效自评的…项目…平均得分”)
+                got, left = 0, rest
+                for _ in range(3):
+                    n2, sub2 = lcs_len(left, ctx)
+                    if n2 < 2:
+                        break
+                    got += n2
+                    left = left.replace(sub2, "", 1)
+                cover_t = (n + got) / len(term)
+            if cover_t < 0.8 or cover_s < 0.5:
+                continue
+            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0)
+            if relation:
+                if f.relation == relation or (relation == "budget" and budget_subject):
+                    score += 1.0
+                    if relation == "budget" and not _budget_kind_ok(q, f):
+                        score -= 1.5
+                elif relation == "budget":
+                    continue
+                elif relation in ("change", "growth", "share", "completion") and f.relation not in ("change", "growth"):
+                    continue  # a change / share was asked: the plain value is not the answer
+                elif relation in ("change", "growth") and f.relation in ("change", "growth"):
+                    score += 0.5
+                else:
+                    score -= 0.8
+            else:
+                if f.relation == "value":
+                    score += 0.6
+                elif f.relation in ("budget",):
+                    score -= 0.3
+                else:
+                    score -= 1.0
+            if relation == "growth" or want_pct:
+                score += 0.4 if f.kind == "percent" else -0.4
+            elif want_score:
+                score += 0.4 if f.kind == "score" else -0.4
+            elif f.kind == "amount":
+                score += 0.2
+            if _VALUE_WORDS.search(squash(q)) and f.relation == "value":
+                score += 0.1
+            out.append(Match(score, f, d))
+    out.sort(key=lambda m: -m.score)
+    return out
+
+
+def best_figures(matches: list[Match]) -> list[Match]:
+    """The top matches: one per document, plus equally good matches with other values (ambiguity)."""
+    if not matches:
+        return []
+    top = matches[0].score
+    best = [m for m in matches if m.score >= top - 1e-9]
+    seen: set[tuple[str, str]] = set()
+    uniq = []
+    for m in best:
+        key = (m.doc.id, format(m.fig.value, "f") + (m.fig.unit or ""))
+        if key not in seen:
+            seen.add(key)
+            uniq.append(m)
+    return uniq
