@@ -284,3 +284,21 @@ def test_cli_ingest_and_check_bad_input_exit_2_in_chinese(tmp_path, files):
     assert "错误：" in c.stderr
     missing = _cli("ingest", str(tmp_path / "不存在 的 文件.pdf"), "--library", str(lib), cwd=tmp_path)
     assert missing.returncode == 2 and "找不到文件" in missing.stderr
+
+
+def test_library_replace_with_a_bad_file_keeps_the_old_document(tmp_path, files):
+    from index.library import Library
+
+    lib = Library(_settings(tmp_path / "lib"), dense=False)
+    try:
+        lib.ingest([TEXT["results"]])
+        old = lib.document_ids()
+        res = lib.replace(TEXT["results"].name, files["corrupt"][0])
+        assert res[0].status == "error" and "不是有效的 PDF" in res[0].message
+        assert lib.document_ids() == old
+        new = tmp_path / "新版本.txt"
+        new.write_text(TEXT["results"].read_text("utf-8").replace("媒体合作经费", "媒体合作专项经费"), "utf-8")
+        res = lib.replace(TEXT["results"].name, new)
+        assert res[0].status == "replaced" and [d["name"] for d in lib.documents()] == [new.name]
+    finally:
+        lib.close()

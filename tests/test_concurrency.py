@@ -240,7 +240,7 @@ def test_concurrent_sessions_through_the_app(app):
     def session(q, want):
         try:
             c = Client(url, verbose=False)
-            for _ in range(3):
+            for _ in range(2):
                 _, hist, _ = c.predict(q, [], "__all__", api_name="/respond")
                 text = _chat_text(hist)
                 assert want in text, text
@@ -248,7 +248,7 @@ def test_concurrent_sessions_through_the_app(app):
         except BaseException as exc:
             errors.append(exc)
 
-    qs = list(ASK.items()) * 3
+    qs = list(ASK.items()) * 4  # 8 sessions
     threads = [threading.Thread(target=session, args=qa) for qa in qs]
     t0 = time.monotonic()
     for t in threads:
@@ -256,4 +256,47 @@ def test_concurrent_sessions_through_the_app(app):
     for t in threads:
         t.join(120)
     assert not errors, errors
-    assert len(seen) == 3 * len(qs) and time.monotonic() - t0 < 120
+    assert len(seen) == 2 * len(qs) and time.monotonic() - t0 < 120
+
+
+def test_upload_named_like_a_path_stays_in_the_library(app, tmp_path):
+    """A raw multipart upload named “../../逃逸 a/b.txt” is stored as b.txt inside the data dir, and a client
+    cannot make the app ingest a server file it did not upload."""
+    import json
+    import urllib.request
+    import uuid
+
+    from gradio_client import Client
+
+    url, services = app
+    body = TEXT["results"].read_text("utf-8").replace("媒体合作经费", "媒体合作经费逃逸")
+    boundary = uuid.uuid4().hex
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="../../逃逸 a/b.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\n")
+    data = head.encode() + body.encode() + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(url + "gradio_api/upload", data=data,
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        uploaded = json.loads(r.read())
+    c = Client(url, verbose=False)
+    fd = {"path": uploaded[0], "meta": {"_type": "gradio.FileData"}, "orig_name": "../../逃逸 a/b.txt"}
+    progress = c.predict([fd], api_name="/do_ingest")[0]
+    assert progress["data"][0][1] == "已导入", progress
+    doc = next(d for d in services.documents() if "/" not in d["name"] and d["name"].endswith("b.txt"))
+    stored = Path(services.document(doc["id"]).path).resolve()
+    assert stored.is_relative_to(Path(services.settings.data_dir).resolve())
+    services.remove(doc["id"])
+
+    # a FileData naming a server path it did not upload (raw API: gradio_client would upload a local file)
+    secret = tmp_path / "服务器上的文件.txt"
+    secret.write_text(TEXT["results"].read_text("utf-8"), "utf-8")
+    before = [d["id"] for d in services.documents()]
+    call = json.dumps({"data": [[{"path": str(secret), "meta": {"_type": "gradio.FileData"}}]]}).encode()
+    req = urllib.request.Request(url + "gradio_api/call/do_ingest", data=call,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        event = json.loads(r.read())["event_id"]
+    with urllib.request.urlopen(url + f"gradio_api/call/do_ingest/{event}", timeout=60) as r:
+        stream = r.read().decode()
+    assert "event: error" in stream and "服务器上的文件" not in stream
+    assert [d["id"] for d in services.documents()] == before

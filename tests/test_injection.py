@@ -211,3 +211,58 @@ def test_chat_and_previews_escape_report_text(tmp_path):
 
     rows = document_rows(s)
     assert any(evil_name in str(c) for row in rows for c in row)  # shown as text in a Dataframe cell
+
+
+# ----- in a real browser ------------------------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+XSS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>",
+       '<svg onload="window.__xss=3"></svg>', "[点我](javascript:window.__xss=4)"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试")
+def test_report_markup_is_inert_in_the_browser(tmp_path):
+    import socket
+
+    from playwright.sync_api import sync_playwright
+
+    from assistant.ui.serve import create, launch
+
+    lines = TEXT["changnan"].read_text("utf-8").split("\n")
+    lines[AT_LINES[0] - 1] = " ".join(XSS) + " " + lines[AT_LINES[0] - 1]
+    evil = tmp_path / "src" / '<img src=x onerror="window.__xss=5">报告.txt'
+    evil.parent.mkdir()
+    evil.write_text("\n".join(lines), "utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(data_dir=tmp_path / "lib", ocr=False, host="127.0.0.1", port=port, embedding_model="",
+                        embedding_fallback="")
+    demo, services = create(settings, no_samples=True, dense=False)
+    assert services.ingest([evil])[0].status == "added"
+    launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"http://127.0.0.1:{port}/")
+            docs = page.locator("#docs-table")
+            docs.get_by_text("onerror").filter(visible=True).first.wait_for()  # the name is shown as text
+            page.get_by_role("tab", name="问答").click()
+            page.fill("#chat-input textarea", "党政办的部门主要职责是什么")
+            page.click("#chat-send")
+            page.locator("#chatbot").get_by_text("负责贯彻落实").filter(visible=True).first.wait_for()
+            page.locator("#chat-cites").wait_for(state="visible")
+            page.locator("#chat-cites label").first.click()
+            page.locator("#chat-preview").get_by_text("window.__xss").first.wait_for()
+            page.wait_for_timeout(300)
+            assert page.evaluate("() => window.__xss") is None
+            for where in ("#chatbot", "#chat-preview", "#docs-table", "#chat-cites"):
+                assert page.locator(f"{where} img[src=x]").count() == 0, where
+                assert page.locator(f"{where} script").count() == 0, where
+                assert page.locator(f"{where} svg[onload]").count() == 0, where
+                assert page.locator(f"{where} a[href^=javascript]").count() == 0, where
+            browser.close()
+    finally:
+        demo.close()

