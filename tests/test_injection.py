@@ -143,11 +143,15 @@ def _prompt(model) -> tuple[str, str, int, int]:
 
 
 def test_injected_text_reaches_the_llm_inside_the_data_block_and_is_neutralised(tmp_path):
+    from assistant.qa.answer import Answer
+    from assistant.qa.llm import Phraser
     from assistant.ui.tab_chat import answer_markdown
 
     model, s = _llm_service(tmp_path, REPLY)
     try:
-        out = s.ask("党政办的部门主要职责是什么")
+        # report text given to the model as context (cited passages) is quoted as data
+        det = Answer(answer="党政办三公经费决算数为8.77万元。", found=True, route="figure")
+        out = Phraser(model).phrase("党政办三公经费是多少", det, context=" ".join(HOSTILE))
         assert model.seen, "the chat model was called"
         system, body, start, end = _prompt(model)
         # the system prompt says report text is data and instructions in it are ignored
@@ -157,8 +161,8 @@ def test_injected_text_reaches_the_llm_inside_the_data_block_and_is_neutralised(
         assert "<script>" not in body and "<img" not in body and "＜script＞" in body[start:end]
         assert "{question}" not in body
         # the deterministic layer still governs: the number the model made up is removed
-        assert "123456" not in out["answer"] and any("已删除" in f for f in out.get("flags", []))
-        md = answer_markdown(out)
+        assert "123456" not in out.answer and any("已删除" in f for f in out.flags)
+        md = answer_markdown(out.to_dict())
         assert "<script>" not in md and "](javascript" not in md
         fig = s.ask("党政办去年三公经费花了多少")
         _, fbody, _, _ = _prompt(model)
@@ -168,17 +172,12 @@ def test_injected_text_reaches_the_llm_inside_the_data_block_and_is_neutralised(
         s.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "已知缺口（assistant/qa/llm.py，归问答负责人）：段落类回答（route=passage）把报告原文引在“已核定的回答”里，"
-    "该字段位于 <report_text> 数据块之外；建议 Phraser.phrase 对 passage 回答不调用大模型，或把引文移入数据块。"))
 def test_passage_answers_do_not_carry_report_text_outside_the_data_block(tmp_path):
     model, s = _llm_service(tmp_path, REPLY)
     try:
-        s.ask("党政办的部门主要职责是什么")
-        if not model.seen:
-            return  # not sent to the model at all: nothing outside the block
-        _, body, start, end = _prompt(model)
-        assert INJECTION not in body[:start] + body[end:]
+        out = s.ask("党政办的部门主要职责是什么")
+        assert out["route"].startswith("passage")
+        assert not model.seen, "an extractive answer quotes the report verbatim and is never sent to the model"
     finally:
         s.close()
 

@@ -127,6 +127,10 @@ class Phraser:
 
         if not answer.found and not answer.answer:
             return answer
+        if answer.route.startswith("passage"):
+            # an extractive answer quotes the report verbatim: the quote is data, and auditors want the
+            # original wording, so it is never sent to the model outside the data block nor rephrased
+            return answer
         nums = sorted(allowed_numbers(answer, question))
         ctx = context or "\n".join(str(c.get("text", "")) for c in answer.to_dict()["citations"][:5])
         try:
