@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("ingest", help="把报告加入资料库（幂等）")
     i.add_argument("paths", nargs="+")
     i.add_argument("--library", required=True)
-    i.add_argument("--workers", type=int, default=None)
+    i.add_argument("--workers", type=int, default=None, help="并行读取的进程数（默认：CPU 核数）")
     i.set_defaults(func=_command_from("index.cli", "ingest"))
 
     a = sub.add_parser("ask", help="就资料库提问")

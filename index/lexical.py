@@ -58,13 +58,25 @@ class LexicalIndex:
         self._pos = {cid: i for i, cid in enumerate(ids)}
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str], generation: int) -> LexicalIndex:
+    def build(cls, ids: list[str], texts: list[str], generation: int,
+              tokens: list[list[str] | str | None] | None = None) -> LexicalIndex:
+        """Index ``texts``; ``tokens[i]`` (when given and not None) are the stored tokens of ``texts[i]`` (a list,
+        or one space-joined string). Tokens become vocabulary ids one document at a time, so a rebuild of a
+        large library never holds every token as a string."""
         import bm25s
 
         model = None
         if ids:
             model = bm25s.BM25()
-            model.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+            toks = tokens if tokens is not None and len(tokens) == len(texts) else [None] * len(texts)
+            vocab: dict[str, int] = {}
+            doc_ids: list[list[int]] = []
+            for t, tk in zip(texts, toks, strict=True):
+                words = (tk.split(" ") if tk else None) if isinstance(tk, str) else tk
+                if words is None:
+                    words = tokenize(t)
+                doc_ids.append([vocab.setdefault(w, len(vocab)) for w in (words or ["_"])])
+            model.index((doc_ids, vocab), show_progress=False)
         return cls(list(ids), model, generation)
 
     def save(self, path: Path) -> None:

@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS findings (
     doc_id TEXT, idx INTEGER, rule TEXT, severity TEXT, message TEXT, json TEXT);
 CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, doc_id TEXT, idx INTEGER, text TEXT, meta_json TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS chunk_tokens (id TEXT PRIMARY KEY, doc_id TEXT, tokens TEXT);
+CREATE INDEX IF NOT EXISTS chunk_tokens_doc ON chunk_tokens(doc_id);
+CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
 """
 
 
@@ -84,6 +88,8 @@ class Prepared:
     not_checked: list[Any] = field(default_factory=list)
     checks_available: bool = False
     chunks: list[Chunk] = field(default_factory=list)
+    tokens: list[list[str]] | None = None  # BM25 tokens per chunk (computed in the worker process)
+    blob: bytes | None = None  # the gzipped JSON document (serialised in the worker process)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -140,10 +146,17 @@ def prepare(path: str, settings: Settings) -> Prepared:
     """Read, extract, check and chunk one file (runs in a worker process when workers > 1)."""
     from assistant.pipeline import load_document
 
+    from .lexical import tokenize
+
     doc = load_document(path, settings)
     findings, not_checked, avail = run_document_checks(doc, settings)
+    chunks = chunk_document(doc)
     return Prepared(doc=doc, findings=findings, not_checked=not_checked, checks_available=avail,
-                    chunks=chunk_document(doc))
+                    chunks=chunks, tokens=[tokenize(c.text) for c in chunks], blob=_doc_blob(doc))
+
+
+def _doc_blob(doc: Document) -> bytes:
+    return gzip.compress(json.dumps(doc.to_dict(), ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def _prepare_worker(args: tuple[str, Settings]) -> Prepared | str:
@@ -205,22 +218,41 @@ class Library:
     # ----------------------------------------------------------------- ingest
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
                workers: int | None = None) -> list[IngestResult]:
-        """Add files (or directories) to the library; returns one result per file. Idempotent."""
+        """Add files (or directories) to the library; returns one result per file. Idempotent and resumable.
+
+        Each document is committed on its own, so an interrupted batch (Ctrl-C, a killed process) keeps
+        what it committed; the next run skips those files by content hash. A file whose path, size and
+        mtime match the manifest of committed files is skipped without being read again. Worker processes
+        read, extract, check, chunk and tokenize; the parent alone writes. Chroma and BM25 are
+        reconciled once at the end of the batch (or at the start of the next run after an interruption).
+        """
         files = expand_paths(paths)
         total = len(files)
         results: list[IngestResult] = []
         todo: list[tuple[Path, str]] = []
-        for _i, f in enumerate(files):
+        manifest = {p: (size, mt, sha) for p, size, mt, sha in self._db.execute(
+            "SELECT f.path, f.size, f.mtime_ns, f.sha256 FROM files f JOIN documents d ON d.sha256 = f.sha256")}
+        known_sha = None
+        for f in files:
             if not f.exists() or not f.is_file():
                 results.append(IngestResult(str(f), "error", f.name, message=f"文件不存在：{f.name}"))
                 continue
             if f.suffix.lower() not in SUPPORTED:
                 results.append(IngestResult(str(f), "error", f.name, message=f"不支持的文件类型：{f.suffix}"))
                 continue
-            sha = file_sha256(f)
-            row = self._db.execute("SELECT id FROM documents WHERE sha256=?", (sha,)).fetchone()
-            if row:
-                results.append(IngestResult(str(f), "unchanged", f.name, row[0], "内容未变化，已跳过。"))
+            st = f.stat()
+            key = _path_key(f)
+            m = manifest.get(key)
+            if m is not None and m[0] == st.st_size and m[1] == st.st_mtime_ns:
+                sha = m[2]  # committed before and unchanged on disk: not read again
+            else:
+                sha = file_sha256(f)
+            if known_sha is None:
+                known_sha = dict(self._db.execute("SELECT sha256, id FROM documents"))
+            if sha in known_sha:
+                results.append(IngestResult(str(f), "unchanged", f.name, known_sha[sha], "内容未变化，已跳过。"))
+                if m is None or m[2] != sha or m[0] != st.st_size or m[1] != st.st_mtime_ns:
+                    self._remember_file(f, sha)
                 if progress:
                     progress(len(results), total, f"{f.name}：已在资料库中，跳过")
                 continue
@@ -230,10 +262,26 @@ class Library:
         if nworkers > 1 and len(todo) > 1:
             # worker processes only read and extract; the parent alone writes the library. The embedding
             # model and Chroma are loaded lazily, after the workers have been started.
-            pool = ProcessPoolExecutor(max_workers=min(nworkers, len(todo)))
-            t0 = time.perf_counter()
-            futs = [(f, pool.submit(_prepare_worker, (str(f), self.settings))) for f, _ in todo]
-            prepared = ((f, fut.result(), time.perf_counter() - t0) for f, fut in futs)
+            npool = min(nworkers, len(todo))
+            pool = ProcessPoolExecutor(max_workers=npool)
+
+            def _pooled():
+                # a bounded window of submitted files: memory stays flat and an interrupt cancels the rest
+                window = 4 * npool
+                pending: list[tuple[Path, Any, float]] = []
+                it = iter(todo)
+                while True:
+                    while len(pending) < window:
+                        nxt = next(it, None)
+                        if nxt is None:
+                            break
+                        pending.append((nxt[0], pool.submit(_prepare_worker, (str(nxt[0]), self.settings)),
+                                        time.perf_counter()))
+                    if not pending:
+                        return
+                    f, fut, t0 = pending.pop(0)
+                    res = fut.result()
+                    yield f, res, time.perf_counter() - t0
         else:
             pool = None
 
@@ -242,7 +290,7 @@ class Library:
                     t = time.perf_counter()
                     yield f, _prepare_worker((str(f), self.settings)), time.perf_counter() - t
 
-            prepared = _serial()
+        prepared = _pooled() if pool is not None else _serial()
         changed = False
         try:
             for f, prep, secs in prepared:
@@ -254,18 +302,37 @@ class Library:
                     continue
                 res = self.add_prepared(prep, path=str(f), sync=False)
                 res.seconds = round(secs, 3)
+                if res.status in ("added", "replaced", "unchanged"):
+                    self._remember_file(f, prep.doc.sha256)
                 changed = changed or res.status in ("added", "replaced")
                 results.append(res)
                 if progress:
                     progress(len(results), total, f"{f.name}：{_STATUS_CN.get(res.status, res.status)}")
         finally:
             if pool is not None:
-                pool.shutdown()
-        if changed:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if changed or self._index_dirty():
             if progress:
                 progress(total, total, "正在更新检索索引……")
             self.sync_indexes(progress=progress)
         return results
+
+    def _remember_file(self, f: Path, sha: str) -> None:
+        """Record path, size and mtime of a committed file, so a later batch skips it without reading it."""
+        try:
+            st = f.stat()
+        except OSError:
+            return
+        self._db.execute("INSERT INTO files(path, size, mtime_ns, sha256) VALUES(?,?,?,?) ON CONFLICT(path) DO "
+                         "UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256",
+                         (_path_key(f), st.st_size, st.st_mtime_ns, sha))
+
+    def _index_dirty(self) -> bool:
+        """True when a batch was interrupted before Chroma was reconciled (BM25 follows the generation)."""
+        if not self._dense_enabled:
+            return False
+        row = self._db.execute("SELECT value FROM meta WHERE key='indexed_generation'").fetchone()
+        return (int(row[0]) if row else 0) != self.generation
 
     def add_document(self, doc: Document, *, run_checks: bool = True) -> IngestResult:
         """Add an already extracted Document (used by tests and the UI)."""
@@ -277,6 +344,10 @@ class Library:
     def add_prepared(self, prep: Prepared, path: str = "", sync: bool = True) -> IngestResult:
         doc = prep.doc
         with self._lock:
+            if prep.tokens is None:
+                from .lexical import tokenize
+
+                prep.tokens = [tokenize(c.text) for c in prep.chunks]
             if self._db.execute("SELECT 1 FROM documents WHERE sha256=?", (doc.sha256,)).fetchone():
                 return IngestResult(path, "unchanged", doc.name, doc.id, "内容未变化，已跳过。")
             old = [r[0] for r in self._db.execute("SELECT id FROM documents WHERE name=?", (doc.name,))]
@@ -301,7 +372,7 @@ class Library:
     def _insert(self, prep: Prepared) -> None:
         doc = prep.doc
         db = self._db
-        blob = gzip.compress(json.dumps(doc.to_dict(), ensure_ascii=False, default=str).encode("utf-8"))
+        blob = prep.blob if prep.blob is not None else _doc_blob(doc)
         db.execute(
             "INSERT INTO documents(id, sha256, name, path, doc_type, title, year, department, pages, n_tables,"
             " n_figures, summary_json, doc_blob, not_checked_json, checks_available, ingested_at)"
@@ -331,9 +402,12 @@ class Library:
         db.executemany("INSERT INTO chunks VALUES(?,?,?,?,?)",
                        [(c.id, doc.id, i, c.text, json.dumps(c.meta, ensure_ascii=False))
                         for i, c in enumerate(prep.chunks)])
+        if prep.tokens is not None and len(prep.tokens) == len(prep.chunks):
+            db.executemany("INSERT OR REPLACE INTO chunk_tokens VALUES(?,?,?)",
+                           [(c.id, doc.id, " ".join(t)) for c, t in zip(prep.chunks, prep.tokens, strict=True)])
 
     def _delete_rows(self, doc_id: str) -> None:
-        for tbl in ("tables", "cells", "figures", "findings", "chunks"):
+        for tbl in ("tables", "cells", "figures", "findings", "chunks", "chunk_tokens"):
             self._db.execute(f"DELETE FROM {tbl} WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
@@ -369,9 +443,14 @@ class Library:
         return True
 
     def replace(self, ref: str, path: str | Path) -> list[IngestResult]:
-        """Replace document ``ref`` by the file at ``path`` (removed first, then ingested)."""
-        self.remove(ref)
-        return self.ingest([path])
+        """Replace document ``ref`` by the file at ``path``: the file is ingested first and ``ref`` removed only
+        when that succeeded, so a bad file never loses the stored document."""
+        old = self.resolve_id(ref)
+        results = self.ingest([path])
+        if old and results and results[0].status in ("added", "replaced") and results[0].doc_id != old:
+            self.remove(old)
+            results[0].status = "replaced"
+        return results
 
     # ----------------------------------------------------------------- reads
     def documents(self) -> list[dict[str, Any]]:
@@ -528,6 +607,8 @@ class Library:
                         done = min(i + 64, len(missing))
                         progress(done, len(missing), f"语义向量 {done}/{len(missing)}")
                 stats = {"dense_added": len(missing), "dense_deleted": len(extra)}
+                self._db.execute("INSERT INTO meta(key, value) VALUES('indexed_generation', ?) ON CONFLICT(key) "
+                                 "DO UPDATE SET value=excluded.value", (str(self.generation),))
             except Exception as exc:
                 self._chroma_error = f"向量库同步失败：{exc}"
                 log.warning(self._chroma_error)
@@ -541,7 +622,12 @@ class Library:
             return
         idx = LexicalIndex.load(self.dir / "bm25")
         if idx is None or idx.generation != gen or set(idx.ids) != set(chunks):
-            idx = LexicalIndex.build(list(chunks), [chunks[c][0] for c in chunks], gen)
+            # tokens were computed once per chunk at ingest (in the worker processes) and stored in SQLite:
+            # a rebuild only re-counts them instead of re-running jieba over the whole library
+            stored = dict(self._db.execute("SELECT id, tokens FROM chunk_tokens"))
+            ids = list(chunks)
+            idx = LexicalIndex.build(ids, [chunks[c][0] for c in ids], gen, tokens=[stored.get(c) for c in ids])
+            del stored
             idx.save(self.dir / "bm25")
         self._bm25 = idx
 
@@ -631,3 +717,10 @@ def _chroma_meta(meta: dict[str, Any]) -> dict[str, Any]:
         if isinstance(v, (str, int, float, bool)):
             out[k] = v
     return out
+
+
+def _path_key(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path)

@@ -64,7 +64,15 @@ class HybridRetriever:
     def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, depth: int = 50) -> list[Hit]:
         filters = {k_: v for k_, v in (filters or {}).items() if v is not None}
         chunks = self.library.chunk_map()
-        allowed = {cid for cid, (_, meta) in chunks.items() if _match(meta, filters)} if filters else set(chunks)
+        if not filters:
+            allowed = set(chunks)
+        elif set(filters) == {"doc_id"}:  # the engine's scope: look the documents' chunks up, don't scan all
+            by_doc = self._by_doc(chunks)
+            want = filters["doc_id"]
+            want = want if isinstance(want, (list, tuple, set)) else [want]
+            allowed = {cid for d in want for cid in by_doc.get(d, ())}
+        else:
+            allowed = {cid for cid, (_, meta) in chunks.items() if _match(meta, filters)}
         if not allowed:
             return []
         fused: dict[str, float] = {}
@@ -77,6 +85,17 @@ class HybridRetriever:
             ranks.setdefault(cid, {})["dense"] = r + 1
         order = sorted(fused, key=lambda c: (-fused[c], c))[:k]
         return [Hit(c, chunks[c][0], chunks[c][1], fused[c], ranks.get(c, {})) for c in order]
+
+    def _by_doc(self, chunks: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[str]]:
+        """doc_id → chunk ids, rebuilt when the library's chunk map changes."""
+        cached = getattr(self, "_by_doc_cache", None)
+        if cached is None or cached[0] is not chunks:
+            by_doc: dict[str, list[str]] = {}
+            for cid, (_, meta) in chunks.items():
+                by_doc.setdefault(meta.get("doc_id"), []).append(cid)
+            cached = (chunks, by_doc)
+            self._by_doc_cache = cached
+        return cached[1]
 
     def _dense_w(self) -> float:
         if self.dense_weight is not None:
