@@ -836,7 +836,7 @@ class Engine:
     def _partial_projects(self, q: str, scope: Scope) -> list[ProjectRef]:
         """Several projects named by parts of their names (“无纸化和信访两个项目”)."""
         s = self._strip_docs(q, metrics=True)
-        for _, m, a in find_metrics(q):
+        for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "|")
         s = OP_WORDS_RE.sub("|", s)
         segs = [x for x in re.split(r"和|与|及|、|跟|同|比|\|", s) if len(x) >= 2]
@@ -1291,7 +1291,7 @@ class Engine:
         if re.search(r"最高|最低", s):
             word = "最低" if want_low else "最高"
         figs = [Fig.from_cell(c, f"{r.label}{use}", doc, t) for r, c in vals[:3]]
-        top = [f for (r, c), f in zip(vals, figs) if c.value == vals[0][1].value]
+        top = [f for (r, c), f in zip(vals, figs, strict=False) if c.value == vals[0][1].value]
         names = "、".join(f"“{r.label}”" for (r, c) in vals if c.value == vals[0][1].value)
         lines = [f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{what}按{use}比较，{word}的是{names}，"
                  f"为{figs[0].shown()}（{figs[0].where()}）。"]
@@ -1477,7 +1477,6 @@ class Engine:
         kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
             kind = None
-        problem_q = kind is not None
         ids_in: set[str] = set()
         if kind is not None:
             # problem / measure questions: passages under a matching heading (“存在的问题”, “改进措施”) first
@@ -1614,7 +1613,6 @@ def _src_where(src) -> str:
 
 
 def _narr_label(f) -> str:
-    from .narrative_lookup import clean_subject
 
     subj = re.sub(r"[“”\"]", "", f.subject)
     subj = re.sub(r"（[^（）]{1,12}）$|\([^()]{1,12}\)$", "", subj) or f.subject
