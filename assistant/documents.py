@@ -333,6 +333,23 @@ class Document:
         return d
 
 
+def describe_location(loc: dict[str, Any]) -> str:
+    """Return a short Chinese location for a finding location or citation dict
+    (“第8页 表T4 行“合计” 列“本年支出合计””)."""
+    parts = []
+    if loc.get("page") is not None:
+        parts.append(f"第{loc['page']}页")
+    elif loc.get("line") is not None:
+        parts.append(f"第{loc['line']}行")
+    if loc.get("table"):
+        t = str(loc["table"])
+        parts.append(t if "表" in t else f"表{t}")
+    for key, fmt in (("row", "行“{}”"), ("column", "列“{}”")):
+        if loc.get(key):
+            parts.append(fmt.format(loc[key]))
+    return " ".join(parts)
+
+
 def normalize_label(label: str) -> str:
     """Return a row/column label stripped of spaces, numbering and punctuation variants for matching."""
     import re

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .documents import describe_location
+
 SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_TITLES = {"error": "严重问题", "warning": "一般问题", "info": "提示事项"}
 SEVERITY_NAMES = {"error": "严重", "warning": "一般", "info": "提示"}
@@ -50,23 +52,8 @@ def _cn(n: int) -> str:
 
 def location_text(finding: dict[str, Any]) -> str:
     """Return the finding's locations as Chinese text (“第8页 表T4 行“合计” 列“本年支出合计””)."""
-    out = []
-    for loc in finding.get("locations") or []:
-        parts = []
-        if loc.get("page") is not None:
-            parts.append(f"第{loc['page']}页")
-        elif loc.get("line") is not None:
-            parts.append(f"第{loc['line']}行")
-        if loc.get("table"):
-            t = str(loc["table"])
-            parts.append(t if "表" in t else f"表{t}")
-        if loc.get("row"):
-            parts.append(f"行“{loc['row']}”")
-        if loc.get("column"):
-            parts.append(f"列“{loc['column']}”")
-        if parts:
-            out.append(" ".join(parts))
-    return "；".join(dict.fromkeys(out))
+    out = [describe_location(loc) for loc in finding.get("locations") or []]
+    return "；".join(dict.fromkeys(t for t in out if t))
 
 
 def _num(v: Any) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from test_qa import _cited, _vals
 
 from tests.conftest import ALL
 
@@ -22,19 +23,6 @@ def svc(tmp_path_factory, docs):
         s.library.add_document(docs(key))
     yield s
     s.close()
-
-
-def _vals(out):
-    return [Decimal(f["value"]) for f in out["figures"]]
-
-
-def _cited(out):
-    for f in out["figures"]:
-        if f.get("computed"):
-            assert f.get("formula")
-            continue
-        src = f["source"]
-        assert src.get("document") and (src.get("page") or src.get("line")), f
 
 
 def _docs_of(out):

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..documents import describe_location
+
 SEVERITY_NAMES = {"error": "严重", "warning": "一般", "info": "提示"}
 SEVERITY_COLORS = {"error": "#b42318", "warning": "#b54708", "info": "#175cd3"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -31,18 +33,7 @@ def md_text(value: Any) -> str:
 
 def where(loc: dict[str, Any]) -> str:
     """Return a short Chinese location for a finding location or citation."""
-    parts = []
-    if loc.get("page") is not None:
-        parts.append(f"第{loc['page']}页")
-    elif loc.get("line") is not None:
-        parts.append(f"第{loc['line']}行")
-    if loc.get("table"):
-        t = str(loc["table"])
-        parts.append(t if "表" in t else f"表{t}")
-    for key, fmt in (("row", "行“{}”"), ("column", "列“{}”")):
-        if loc.get(key):
-            parts.append(fmt.format(loc[key]))
-    return " ".join(parts)
+    return describe_location(loc)
 
 
 def severity_badge(sev: str) -> str:
