@@ -16,6 +16,7 @@ from typing import Any
 
 from ..documents import Cell, Document, Row, Table
 from .answer import Answer, Fig, fmt_num, places_of
+from .counts import asked_units, count_answer
 from .entities import (
     METRICS,
     DocProfile,
@@ -69,7 +70,7 @@ SECTION_ASKS = {
     "measure": (r"措施|建议|改进|对策|整改", r"措施|建议|改进|对策|整改", r"问题",
                 "改进措施 意见建议 下一步 对策"),
 }
-OP_WORDS_RE = re.compile(r"(一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
+OP_WORDS_RE = re.compile(r"(多还是少|少还是多|高还是低|低还是高|大还是小|小还是大|还是|一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
                          r"高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
                          r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
@@ -142,6 +143,11 @@ class Engine:
                 return self._findings(q, scope)
             if CHECK_RE.search(s):
                 return self._check(q, scope)
+            units = asked_units(q)
+            if units is not None:
+                ans = count_answer(self, q, scope)
+                if ans is not None:
+                    return ans
             if COMPARE_RE.search(s) and not self._two_operands(q, scope):
                 ans = self._rank_rows(q, scope)
                 if ans is not None:
@@ -154,6 +160,9 @@ class Engine:
                 if ans is not None:
                     return ans
             ans = self._figure(q, scope)
+            if ans is not None and ans.found and units is not None and units != ("个", "项") \
+                    and any(f.unit in ("元", "万元", "亿元") for f in ans.figures):
+                ans = None  # “公务接待了多少人次” is a count, never the 公务接待费 amount
             if ans is not None and ans.found:
                 return ans
             if GROWTH_WHY_RE.search(s):
@@ -824,6 +833,12 @@ class Engine:
 
         term, _ = question_terms(IMPLIED_REMAIN_RE.sub("", q), [a for v in self._aliases_of(scope.docs).values()
                                                                for a in v])
+        term = re.sub(r"还有|还|完了?$|完", "", term)
+        if len(term) < 2 and (scope.named or len(scope.docs) == 1):
+            # “全年预算还有多少没花完”: no subject, the report's own first budget-and-spending statement
+            pair = self._narrative_pair(q, scope, ["budget", "value"], [q, "决算"])
+            if len(pair) == 2:
+                return pair
         if len(term) >= 2 and (scope.named or len(scope.docs) == 1):
             b = self._narrative_matches(q, scope, term=term, relation="budget")
             if len(b) == 1:
@@ -864,8 +879,8 @@ class Engine:
         return out if len(out) >= 2 else []
 
     def _operands_tables(self, q: str, scope: Scope) -> list[Fig] | Answer:
-        if IMPLIED_REMAIN_RE.search(squash(q)) and len([1 for _, m, _ in find_metrics(q)
-                                                        if m.key not in ("预算", "全年执行数")]) <= 1:
+        if IMPLIED_REMAIN_RE.search(squash(q)) and len([1 for _, m, _ in find_metrics(q) if m.key not in
+                                                        ("预算", "全年执行数", "全年预算数", "年初预算数")]) <= 1:
             imp = self._implied_remain(q, scope)
             if imp:
                 return imp
@@ -1085,7 +1100,8 @@ class Engine:
         parts = [x.strip("|的") for x in re.split(r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|", s)]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
                          for p in self._profiles)
-        parts = [x for x in parts if len(x) >= 2 and x not in names]  # location words (普陀, 蓉江 …)
+        parts = [x for x in parts if len(x) >= 2 and (x not in names or re.search(r"预算|决算|执行|支出|收入", x))]
+        # (location words such as 普陀, 蓉江 are dropped; column words such as 决算 are operands)
         from .narrative_lookup import question_terms
 
         if len(parts) == 1 and scope.named and 2 <= len(scope.docs) <= 4:
@@ -1116,6 +1132,23 @@ class Engine:
         if all(len(t) < 2 for t, _, _ in rels):
             # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
+        named = [t for t, _, _ in rels if len(t) >= 2]
+        if len(named) == 1 and len(rels) == 2:
+            # “一般公共预算财政拨款支出比年初预算少了多少”, “X年初预算和决算差了多少”: the bare column word
+            # takes the subject of the other operand
+            filled = []
+            for term, rel, part in rels:
+                if len(term) < 2:
+                    term = named[0]
+                    sp = squash(part)
+                    rel = "budget" if "预算" in sp else ("value" if re.search(r"决算|支出|执行|实际|花", sp) else rel)
+                filled.append((term, rel, part))
+            if filled[0][1] != filled[1][1]:
+                if filled[0][1] is None:
+                    filled[0] = (filled[0][0], "value", filled[0][2])
+                if filled[1][1] is None:
+                    filled[1] = (filled[1][0], "value", filled[1][2])
+                rels = filled
         for term, rel, part in rels:
             if len(term) < 2:
                 return []

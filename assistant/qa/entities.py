@@ -146,6 +146,8 @@ def find_metrics(q: str) -> list[tuple[int, Metric, str]]:
         for a in m.aliases:
             a2 = squash(a)
             for mm in re.finditer(re.escape(a2), s):
+                if a2.startswith("预算") and re.search(r"(一般公共|政府性基金|基金|资本经营)$", s[:mm.start()]):
+                    continue  # “一般公共预算财政拨款支出” names a kind of funds, not a budget figure
                 found.append((mm.start(), mm.end(), m, a))
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
     taken: list[tuple[int, int]] = []

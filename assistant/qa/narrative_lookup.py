@@ -23,13 +23,26 @@ _YEARS = re.compile(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|上年|当�
 # relation words of the question → wanted relation
 _REL_WORDS = [
     (re.compile(r"(完成率|完成.{0,4}预算)"), "completion"),
-    (re.compile(r"(年初预算数?|全年预算数?|调整后预算数?|预算数|预算安排数?|预算)"), "budget"),
+    (re.compile(r"(年初预算数?|全年预算数?|调整后预算数?|(?<!一般公共)(?<!基金)(?<!资本经营)(预算数|预算安排数?|预算))"),
+     "budget"),
     (re.compile(r"(增长率|增幅|下降率|降幅|增长了?百分之|下降了?百分之|增长多少%|变动率)"), "growth"),
     (re.compile(r"(比上年|较上年|比去年|较去年|同比|增加|减少|增长|下降|变化|变动)"), "change"),
     (re.compile(r"(占比|比重|占.{0,6}(比例|百分之))"), "share"),
 ]
 _BUDGET_IN_SUBJECT = re.compile(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算")
 _VALUE_WORDS = re.compile(r"(决算数?|执行数|支出数|实际支出|花了|用了|支出了)")
+
+
+# abbreviations auditors type for the functional classification (类) of expenditure
+_ABBREV = [("社保和就业", "社会保障和就业"), ("社保就业", "社会保障和就业"), ("社保", "社会保障"), ("卫健", "卫生健康"),
+           ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车")]
+
+
+def expand_abbrev(s: str) -> str:
+    for short, full in _ABBREV:
+        if short in s and full not in s:
+            s = s.replace(short, full)
+    return s
 
 
 def clean_subject(subject: str, aliases: list[str] | None = None) -> str:
@@ -45,7 +58,7 @@ def clean_subject(subject: str, aliases: list[str] | None = None) -> str:
 
 def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     """(subject words, wanted relation or None) of a question."""
-    s = squash(q)
+    s = expand_abbrev(squash(q))
     for a in sorted(aliases, key=len, reverse=True):
         if len(a) >= 2:
             s = s.replace(a, "|")
@@ -82,9 +95,10 @@ def _budget_kind_ok(q: str, f: Figure) -> bool:
 
 
 def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]], term: str | None = None,
-                  relation: str | None = None) -> list[Match]:
+                  relation: str | None = None, count_units: tuple[str, ...] | None = None) -> list[Match]:
     """Narrative figures of ``docs`` matching the question (or ``term``), best first; [] when none is
-    convincing."""
+    convincing. ``count_units``: the question asks a count (人, 人次, 批次, 个 …): only stated counts in
+    those units are candidates, and no amount, rate or score."""
     all_aliases = sorted({a for v in aliases_of.values() for a in v}, key=len, reverse=True)
     if term is None:
         term, rel_q = question_terms(q, all_aliases)
@@ -101,7 +115,10 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
     for d in docs:
         al = aliases_of.get(d.id, [])
         for f in d.figures:
-            if f.kind not in ("amount", "percent", "score"):
+            if count_units is not None:
+                if f.kind != "count" or f.unit not in count_units:
+                    continue
+            elif f.kind not in ("amount", "percent", "score"):
                 continue
             # a rate or a score is not an amount: “三公经费” must not answer with “三公经费控制率 0%”
             if f.kind == "percent" and not want_pct and relation not in ("growth", "share", "completion"):

@@ -1,0 +1,219 @@
+"""Count questions: “年末编制内实有几个人”, “公务接待了多少人次”, “评为优的有几个”, “得分低于90分的项目有几个”,
+“区党群工作部有几个项目”.
+
+Two sources, in this order:
+
+1. **Rows of a typed list** (评价结果公开表 / 项目清单) meeting a condition the question states — a grade
+   (评为优), a threshold on a numeric column (得分低于90分, 执行率不到80%), or a 主管部门 the question names.
+   The count is recomputed from the rows, and the answer lists what it counted and where.
+2. **A count stated in the prose** (“本部门年末编制内实有人员 25 人”, “列明公务接待 2 批次、26 人次”): the
+   narrative figure of kind ``count`` whose unit is the one the question asks for (人/名, 人次, 批次, 个/项 …)
+   and whose subject matches the question's words, cited by its sentence.
+
+A money figure never answers a count question (“公务接待了多少人次” is not 公务接待费).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .answer import Answer, Fig
+from .entities import display_name, squash
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Engine, Scope
+
+# the unit a count question asks for → the units a stated count may carry
+_UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("人次", ("人次",)), ("批次", ("批次",)), ("人数", ("人", "名")), ("个人", ("人", "名")), ("位", ("人", "名")),
+    ("名", ("人", "名")), ("人", ("人", "名")), ("批", ("批次",)), ("辆", ("辆",)), ("台", ("台", "套")),
+    ("套", ("套", "台")), ("件", ("件",)), ("家", ("家", "户")), ("户", ("户", "家")), ("个数", ("个", "项")),
+    ("个", ("个", "项")), ("项", ("项", "个")),
+]
+COUNT_Q_RE = re.compile(r"(?:几|多少)个?(个人|人次|批次|位|名|批|辆|台|套|件|家|户|人)|(?:几|多少)(个(?!百分点)|项(?!目[的得预执]))|"
+                        r"(人数|人次|批次|个数|数量)")
+_COUNT_STRIP = re.compile(r"(一共|总共|共|合计)?(有|是|为|了)?(几|多少)\s*(个人|人次|批次|位|名|批|辆|台|套|件|家|户|个|项|人)|"
+                          r"(的)?(人数|个数|数量)(是|为|有)?(多少|几)?")
+_TIME_WORDS = re.compile(r"^(年末|年底|年初|全年|本年|当年|截至年末|截止年末)")
+_GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "合格": "合格",
+           "不合格": "不合格", "差": "差"}
+_GRADE_Q = re.compile(r"(评为|评价为|等级为|等级是|结果为|评级为|定为|获评|是|为)?[“\"「]?(不合格|优秀|良好|中等|合格|优|良|中|差)"
+                      r"[”\"」]?(等级|级|的|等)")
+_THRESH_Q = re.compile(r"(得分|分数|执行率|预算)?(低于|少于|不足|不到|小于|高于|超过|大于|多于|以上|以下|及以上|及以下|"
+                       r"未达到|达到)\s*(\d+(?:\.\d+)?)\s*(分|%|万元|万)?(以上|以下)?")
+_LIST_KINDS = ("results_list", "project_list")
+
+
+def asked_units(q: str) -> tuple[str, ...] | None:
+    """The units a count question asks for, or None when the question asks no count."""
+    s = squash(q)
+    m = COUNT_Q_RE.search(s)
+    if not m:
+        return None
+    word = next(g for g in m.groups() if g)
+    units: tuple[str, ...] = ("个", "项")
+    for w, us in _UNIT_WORDS:
+        if word.startswith(w):
+            units = us
+            break
+    if units == ("个", "项") and re.search(r"人员|职工|干部|工作人员|在编", s[:m.start()]):
+        units = ("人", "名")  # “其他人员有几个”
+    return units
+
+
+def is_count_question(q: str) -> bool:
+    return asked_units(q) is not None
+
+
+def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
+    units = asked_units(q)
+    if units is None:
+        return None
+    ans = _list_count(eng, q, scope)
+    if ans is not None:
+        return ans
+    return _stated_count(eng, q, scope, units)
+
+
+# ---------------------------------------------------------------------- rows of a list
+def _grade_of(text: str) -> str:
+    t = squash(text)
+    return _GRADES.get(t, t)
+
+
+def _list_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
+    s = squash(q)
+    if not re.search(r"项目|几个|多少个|几项|多少项", s):
+        return None
+    grade = None
+    gm = _GRADE_Q.search(s)
+    if gm and (gm.group(1) or gm.group(3) in ("等级", "级")):
+        grade = _GRADES[gm.group(2)]
+    th = _THRESH_Q.search(s)
+    unit = max((o for o in getattr(eng, "_orgs", ()) if o in s and len(o) >= 3), key=len, default=None)
+    if grade is None and th is None and unit is None:
+        return None
+    from .engine import _project_unit
+
+    lines: list[str] = []
+    figs: list[Fig] = []
+    for doc in scope.docs:
+        for t in doc.tables:
+            if t.kind not in _LIST_KINDS:
+                continue
+            rows = [r for r in t.rows if r.label and r.role not in ("total", "header", "subtotal")]
+            if not rows:
+                continue
+            cond: list[str] = []
+            if unit is not None:
+                col = next((c for c in ("主管部门", "项目主管部门", "实施单位") if c in t.columns), None)
+                if col is None:
+                    continue
+                rows = [r for r in rows if r.cells.get(col) is not None and squash(r.cells[col].text) == unit]
+                cond.append(f"{col}为“{unit}”")
+            if grade is not None:
+                if "等级" not in t.columns:
+                    continue
+                rows = [r for r in rows if r.cells.get("等级") is not None and _grade_of(r.cells["等级"].text) == grade]
+                cond.append(f"等级为“{grade}”")
+            if th is not None:
+                col = _thresh_column(th.group(1), th.group(4), t.columns)
+                if col is None:
+                    continue
+                op, lim = th.group(2), Decimal(th.group(3))
+                if th.group(5):
+                    op = th.group(5)
+                keep = []
+                for r in rows:
+                    c = r.cells.get(col)
+                    if c is not None and c.is_number and _compare(c.value, op, lim):
+                        keep.append(r)
+                rows = keep
+                cond.append(f"{col}{op}{th.group(3)}")
+            n = len(rows)
+            src_rows = [r.cells[next(iter(r.cells))].source for r in rows if r.cells]
+            where = ""
+            if src_rows and src_rows[0] is not None:
+                first, last = src_rows[0], src_rows[-1]
+                if first.line:
+                    where = f"第{first.line}–{last.line}行" if len(src_rows) > 1 else f"第{first.line}行"
+                elif first.page:
+                    where = f"第{first.page}–{last.page}页" if first.page != last.page else f"第{first.page}页"
+            formula = f"计数：{t.title or t.kind_name}中{'、'.join(cond)}的行"
+            fig = Fig(value=Decimal(n), unit="个", label=f"{'、'.join(cond)}的项目个数", doc=doc,
+                      source=src_rows[0] if src_rows else None, text=str(n), table=t, computed=True,
+                      formula=formula)
+            figs.append(fig)
+            names = "、".join(f"“{r.label}”" for r in rows[:12]) + ("等" if n > 12 else "")
+            lines.append(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{'、'.join(cond)}的项目共{n}个"
+                         + (f"：{names}" if n else "") + "。")
+            lines.append(f"计算：逐行计数（《{doc.name}》{t.kind_name}{where}，不含合计行）。")
+    if not figs:
+        return None
+    return Answer("\n".join(lines), True, figs, route="compute", formula=figs[0].formula)
+
+
+def _thresh_column(word: str | None, unit: str | None, columns: list[str]) -> str | None:
+    w = (word or "") + (unit or "")
+    if "执行率" in w or unit == "%":
+        return next((c for c in columns if "执行率" in c), None)
+    if "预算" in w or unit in ("万元", "万"):
+        return next((c for c in ("预算", "批复金额", "年初预算数") if c in columns), None)
+    return "得分" if "得分" in columns else None
+
+
+def _compare(v: Decimal, op: str, lim: Decimal) -> bool:
+    if op in ("低于", "少于", "不足", "不到", "小于", "未达到"):
+        return v < lim
+    if op in ("高于", "超过", "大于", "多于"):
+        return v > lim
+    if op in ("以上", "及以上", "达到"):
+        return v >= lim
+    if op in ("以下", "及以下"):
+        return v <= lim
+    return False
+
+
+# ---------------------------------------------------------------------- a count stated in the prose
+def count_term(q: str, aliases: list[str]) -> str:
+    from .narrative_lookup import question_terms
+
+    s = _COUNT_STRIP.sub("|", squash(q)).replace("公车", "公务用车")
+    term, _rel = question_terms(s, aliases)
+    return term
+
+
+def _stated_count(eng: Engine, q: str, scope: Scope, units: tuple[str, ...]) -> Answer | None:
+    from .narrative_lookup import best_figures, match_figures
+
+    docs = scope.docs
+    if len(docs) > 8:
+        return None
+    aliases = eng._aliases_of(docs)
+    all_al = [a for v in aliases.values() for a in v]
+    term = count_term(q, all_al)
+    best = []
+    for t in (term, _TIME_WORDS.sub("", term)):
+        if len(t) < 2:
+            continue
+        best = best_figures(match_figures(q, docs, aliases, term=t, relation=None, count_units=units))
+        if best:
+            break
+    if not best:
+        return None
+    lines, figs = [], []
+    if not scope.named and len({m.doc.id for m in best}) > 1:
+        lines.append("问题未指明报告，以下为资料库中各报告原文中的数：")
+    for m in best[:3]:
+        f = m.fig
+        fig = Fig(value=f.value, unit=f.unit, label=f.subject, doc=m.doc, source=f.source, text=format(f.value, "f"))
+        fig.sentence_text = f.sentence  # type: ignore[attr-defined]
+        figs.append(fig)
+        yr = f"{m.doc.year}年" if m.doc.year else ""
+        lines.append(f"{display_name(m.doc)}{yr}{f.subject}为{fig.shown()}（见报告原文：{fig.where()}“{f.sentence[:120]}”）。")
+    if len({m.doc.id for m in best}) < len(best):
+        lines.append("注意：报告原文中有多处表述与问题相符且数值不同，请按上面的原句核对所问的是哪一个。")
+    lines.append("（该数取自报告的文字说明。）")
+    return Answer("\n".join(lines), True, figs, route="figure")
