@@ -29,6 +29,8 @@ class Settings:
     ocr: bool = True
     max_file_mb: int = 100
     max_pages: int = 500
+    doc_cache_size: int = 48  # full documents kept in memory by the library (least recently used evicted)
+    qa_max_documents: int = 16  # reports one question is answered from at most when it names none
     rounding_per_item: Decimal = Decimal("0.005")
     percent_tolerance: Decimal = Decimal("0.01")
     grade_cutoffs: dict[str, int] = field(default_factory=lambda: {"优": 90, "良": 80, "中": 60})
@@ -44,6 +46,8 @@ class Settings:
             raise SettingsError(f"chroma_mode 取值“{self.chroma_mode}”无效，可选：{', '.join(CHROMA_MODES)}。")
         if self.max_file_mb <= 0 or self.max_pages <= 0:
             raise SettingsError("max_file_mb 与 max_pages 必须为正整数。")
+        if self.doc_cache_size <= 0 or self.qa_max_documents <= 0:
+            raise SettingsError("doc_cache_size 与 qa_max_documents 必须为正整数。")
         if self.llm_provider != "none" and not self.llm_model:
             raise SettingsError(f"已选择大模型提供方“{self.llm_provider}”，但未设置 llm_model。")
 

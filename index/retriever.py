@@ -63,17 +63,17 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, depth: int = 50) -> list[Hit]:
         filters = {k_: v for k_, v in (filters or {}).items() if v is not None}
-        chunks = self.library.chunk_map()
+        # only the chunks needed are read from SQLite (never every chunk's text and metadata)
+        allowed: set[str] | None
         if not filters:
-            allowed = set(chunks)
-        elif set(filters) == {"doc_id"}:  # the engine's scope: look the documents' chunks up, don't scan all
-            by_doc = self._by_doc(chunks)
+            allowed = None  # every chunk BM25 holds is one SQLite knows (BM25 follows the library generation)
+        elif set(filters) == {"doc_id"}:  # the engine's scope: look the documents' chunks up
             want = filters["doc_id"]
             want = want if isinstance(want, (list, tuple, set)) else [want]
-            allowed = {cid for d in want for cid in by_doc.get(d, ())}
+            allowed = set(self.library.chunk_ids(want))
         else:
-            allowed = {cid for cid, (_, meta) in chunks.items() if _match(meta, filters)}
-        if not allowed:
+            allowed = self._matching(filters)
+        if allowed is not None and not allowed:
             return []
         fused: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
@@ -83,19 +83,23 @@ class HybridRetriever:
         for r, cid in enumerate(self._dense(query, depth, filters, allowed)):
             fused[cid] = fused.get(cid, 0.0) + self._dense_w() / (RRF_K + r + 1)
             ranks.setdefault(cid, {})["dense"] = r + 1
-        order = sorted(fused, key=lambda c: (-fused[c], c))[:k]
+        chunks = self.library.chunks_by_ids(fused)
+        order = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))[:k]
         return [Hit(c, chunks[c][0], chunks[c][1], fused[c], ranks.get(c, {})) for c in order]
 
-    def _by_doc(self, chunks: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, list[str]]:
-        """doc_id → chunk ids, rebuilt when the library's chunk map changes."""
-        cached = getattr(self, "_by_doc_cache", None)
-        if cached is None or cached[0] is not chunks:
-            by_doc: dict[str, list[str]] = {}
-            for cid, (_, meta) in chunks.items():
-                by_doc.setdefault(meta.get("doc_id"), []).append(cid)
-            cached = (chunks, by_doc)
-            self._by_doc_cache = cached
-        return cached[1]
+    def _matching(self, filters: dict[str, Any]) -> set[str]:
+        """Chunk ids whose metadata match ``filters`` (narrowed by doc_id first when it is one of them)."""
+        if "doc_id" in filters:
+            want = filters["doc_id"]
+            ids = self.library.chunk_ids(want if isinstance(want, (list, tuple, set)) else [want])
+        else:
+            ids = self.library.chunk_ids()
+        out: set[str] = set()
+        for i in range(0, len(ids), 2000):
+            for cid, (_, meta) in self.library.chunks_by_ids(ids[i:i + 2000]).items():
+                if _match(meta, filters):
+                    out.add(cid)
+        return out
 
     def _dense_w(self) -> float:
         if self.dense_weight is not None:
@@ -104,7 +108,7 @@ class HybridRetriever:
         # the fallback model (English-only) is noise on Chinese text: it only breaks ties between BM25 ranks
         return FALLBACK_DENSE_WEIGHT if emb is not None and emb.fallback else 1.0
 
-    def _dense(self, query: str, depth: int, filters: dict[str, Any], allowed: set[str]) -> list[str]:
+    def _dense(self, query: str, depth: int, filters: dict[str, Any], allowed: set[str] | None) -> list[str]:
         col = self.library.collection()
         if col is None:
             return []
@@ -115,4 +119,8 @@ class HybridRetriever:
         except Exception as exc:
             log.debug("dense query failed: %s", exc)
             return []
-        return [cid for cid in (res.get("ids") or [[]])[0] if cid in allowed]
+        ids = (res.get("ids") or [[]])[0]
+        if allowed is None:  # a half-written vector index may hold chunks SQLite no longer knows
+            known = self.library.chunks_by_ids(ids)
+            return [cid for cid in ids if cid in known]
+        return [cid for cid in ids if cid in allowed]

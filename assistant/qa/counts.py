@@ -67,6 +67,14 @@ def is_count_question(q: str) -> bool:
     return asked_units(q) is not None
 
 
+def group_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
+    """“区党群工作部那几个项目预算加起来一共多少”, “…项目平均得分”: an aggregate over the list rows of a
+    主管部门 (or grade, or threshold) the question names."""
+    if not re.search(r"加起来|合计|总共|一共|之和|总和|总额|共计|加总|平均", squash(q)):
+        return None
+    return _list_count(eng, q, scope, need_list_word=False)
+
+
 def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     units = asked_units(q)
     if units is None:
@@ -83,9 +91,9 @@ def _grade_of(text: str) -> str:
     return _GRADES.get(t, t)
 
 
-def _list_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
+def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) -> Answer | None:
     s = squash(q)
-    if not re.search(r"项目|几个|多少个|几项|多少项", s):
+    if need_list_word and not re.search(r"项目|几个|多少个|几项|多少项", s):
         return None
     grade = None
     gm = _GRADE_Q.search(s)
@@ -93,8 +101,15 @@ def _list_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
         grade = _GRADES[gm.group(2)]
     th = _THRESH_Q.search(s)
     unit = max((o for o in getattr(eng, "_orgs", ()) if o in s and len(o) >= 3), key=len, default=None)
+    if unit is not None and any(unit in squash(p.name) and squash(p.name) in s for p in eng._projects_in(scope)):
+        unit = None  # “区党群工作部整体支出” names one project, not the department's list
     if grade is None and th is None and unit is None:
         return None
+    agg = None  # count the rows, or add up / average one of their columns
+    if re.search(r"加起来|合计|总共|一共|之和|总和|总额|共计|加总", s) and re.search(r"预算|金额|资金|钱|执行数|支出", s):
+        agg = "sum"
+    elif re.search(r"平均", s):
+        agg = "avg"
     from .engine import _project_unit
 
     lines: list[str] = []
@@ -132,6 +147,37 @@ def _list_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
                         keep.append(r)
                 rows = keep
                 cond.append(f"{col}{op}{th.group(3)}")
+            if agg is not None:
+                vcol = _value_column(s, t.columns)
+                if vcol is None:
+                    continue
+                cells = [(r, r.cells[vcol]) for r in rows if r.cells.get(vcol) is not None and r.cells[vcol].is_number]
+                if not cells:
+                    continue
+                figs_rows = [Fig.from_cell(c, f"{r.label}{vcol}", doc, t) for r, c in cells]
+                vals = [f.value for f in figs_rows]
+                places = max(len(format(v, "f").split(".")[1]) if "." in format(v, "f") else 0 for v in vals)
+                total = sum(vals, Decimal(0))
+                if agg == "avg":
+                    res = (total / len(vals)).quantize(Decimal("0.01"))
+                    formula = f"({' + '.join(format(v, 'f') for v in vals)}) ÷ {len(vals)} = {res}"
+                    what = "平均"
+                else:
+                    res = total.quantize(Decimal(1).scaleb(-places))
+                    formula = f"{' + '.join(format(v, 'f') for v in vals)} = {res}"
+                    what = "合计"
+                unit_s = figs_rows[0].unit or ""
+                label = f"{'、'.join(cond)}的{len(vals)}个项目{vcol}{what}"
+                fig = Fig(value=res, unit=figs_rows[0].unit, label=label, doc=doc, source=None, text=format(res, "f"),
+                          table=t, computed=True, formula=formula)
+                figs.append(fig)
+                figs.extend(figs_rows)
+                lines.append(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{label}为{format(res, 'f')}"
+                             f"{'分' if vcol == '得分' and not unit_s else unit_s}。")
+                lines.append(f"计算：{formula}。")
+                lines.append("出处：" + "；".join(f"“{r.label}”{c.text}（{f.where()}）" for (r, c), f
+                                                in zip(cells, figs_rows, strict=True)) + "。")
+                continue
             n = len(rows)
             src_rows = [r.cells[next(iter(r.cells))].source for r in rows if r.cells]
             where = ""
@@ -153,6 +199,14 @@ def _list_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
     if not figs:
         return None
     return Answer("\n".join(lines), True, figs, route="compute", formula=figs[0].formula)
+
+
+def _value_column(s: str, columns: list[str]) -> str | None:
+    if re.search(r"得分|分数|评分|几分", s):
+        return "得分" if "得分" in columns else None
+    if re.search(r"执行数|实际支出|支出了|花了", s):
+        return next((c for c in columns if "执行数" in c), None)
+    return next((c for c in ("预算", "批复金额", "年初预算数") if c in columns), None)
 
 
 def _thresh_column(word: str | None, unit: str | None, columns: list[str]) -> str | None:

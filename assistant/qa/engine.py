@@ -16,7 +16,7 @@ from typing import Any
 
 from ..documents import Cell, Document, Row, Table
 from .answer import Answer, Fig, fmt_num, places_of
-from .counts import asked_units, count_answer
+from .counts import asked_units, count_answer, group_answer
 from .entities import (
     METRICS,
     DocProfile,
@@ -26,6 +26,7 @@ from .entities import (
     core_department,
     display_name,
     doc_profile,
+    document_orgs,
     explicit_years,
     filter_by_type,
     find_columns,
@@ -46,11 +47,14 @@ COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|排名|排�
 OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
 OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
 OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
-OP_DIFF = re.compile(r"(相差|差额|差多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
+OP_DIFF = re.compile(r"(相差|差额|差多少|差几|差了?多大|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
                      r"没执行|未执行|尚未执行|没花|未花|剩余多少|剩下多少|比.{1,20}(多|少|高|低))")
 ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
 
 NOT_FOUND_PREFIX = "资料库中没有找到"
+CHANGE_Q_RE = re.compile(r"(比|较|与|跟|和)(上年|去年|上一年度?|上年度)|同比|上年(多|少|增|减)")
+WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|谁)(的)?([\u4e00-\u9fff]{0,4}?)(更|比较)?(高|低|多|少|大|小)|"
+                             r"(高|低|多|少|大|小)还是(高|低|多|少|大|小)")
 # “还有多少没执行”, “预算还剩多少没花”: budget minus what was spent, the two columns implied
 IMPLIED_REMAIN_RE = re.compile(r"(没执行|未执行|尚未执行|没有执行|还剩|剩下|剩余|没花|未花|没有花|没用完|未用完|没支出|未支出)")
 RANK_ROWS_RE = re.compile(r"哪(一|个|些)?(类|项|种|款|笔|科目|资产|支出)|什么(支出|资产|科目)")
@@ -71,7 +75,7 @@ SECTION_ASKS = {
                 "改进措施 意见建议 下一步 对策"),
 }
 OP_WORDS_RE = re.compile(r"(多还是少|少还是多|高还是低|低还是高|大还是小|小还是大|还是|一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
-                         r"高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
+                         r"差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
                          r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
 
@@ -85,6 +89,8 @@ class Scope:
 class Engine:
     """Deterministic question answering over a :class:`index.library.Library`."""
 
+    MAX_SCOPE_DOCS = 16  # reports a question is answered from at most when it names none (or a large family)
+
     def __init__(self, library, retriever=None) -> None:
         self.library = library
         if retriever is None:
@@ -94,35 +100,48 @@ class Engine:
         self.retriever = retriever
         self._lock = threading.Lock()
         self._gen = None
+        # light records only: the documents are lazy handles whose tables are read on demand through the
+        # library's bounded cache (index.library.DocumentHandle)
         self._docs: list[Document] = []
         self._profiles: list[DocProfile] = []
         self._projects: list[ProjectRef] = []
+        self._orgs: set[str] = set()
+        settings = getattr(library, "settings", None)
+        # a question whose scope holds more reports than this is narrowed to its best candidates first
+        self.max_scope_docs = max(1, int(getattr(settings, "qa_max_documents", 0) or self.MAX_SCOPE_DOCS))
 
     # ------------------------------------------------------------------ state
     def _refresh(self) -> None:
         gen = self.library.generation
         with self._lock:
             if gen != self._gen:
-                self._docs = self.library.all_documents()
-                self._profiles = [doc_profile(d) for d in self._docs]
-                self._projects = all_projects(self._docs)
+                docs: list[Document] = []
+                projects: list[ProjectRef] = []
                 orgs: set[str] = set()
-                for d in self._docs:
-                    for t in d.tables:
-                        for k in ("主管部门", "实施单位", "项目单位"):
-                            if t.meta.get(k):
-                                orgs.add(squash(t.meta[k]))
-                        for r in t.rows:
-                            for col in ("主管部门", "项目主管部门", "实施单位"):
-                                c = r.cells.get(col)
-                                if c is not None and c.text.strip():
-                                    orgs.add(squash(c.text))
+                if hasattr(self.library, "entity_index"):
+                    # the entity records stored at ingest: headers, projects, units; no tables in memory
+                    for handle, rec in self.library.entity_index():
+                        docs.append(handle)
+                        projects.extend(ProjectRef(name, handle, None, row_label, table_index=ti, kind=kind,
+                                                   unit=unit)
+                                        for name, ti, row_label, kind, unit in rec.get("projects", ()))
+                        orgs.update(rec.get("orgs", ()))
+                else:  # a library object without records (tests' stand-ins): full documents
+                    docs = self.library.all_documents()
+                    projects = all_projects(docs)
+                    for d in docs:
+                        orgs.update(document_orgs(d))
+                self._docs = docs
+                self._profiles = [doc_profile(d) for d in docs]
+                self._projects = projects
                 self._orgs = {o for o in orgs if len(o) >= 2}
                 self._gen = gen
 
     # ------------------------------------------------------------------ entry
     def ask(self, question: str, document: str | None = None) -> Answer:
-        q = (question or "").strip()
+        from .narrative_lookup import expand_abbrev
+
+        q = expand_abbrev((question or "").strip())  # 社保就业 → 社会保障和就业, 运维 → 运行维护 …
         if not q:
             return Answer("请输入问题。", False, route="not_found")
         self._refresh()
@@ -146,6 +165,25 @@ class Engine:
             units = asked_units(q)
             if units is not None:
                 ans = count_answer(self, q, scope)
+                if ans is not None:
+                    return ans
+            else:
+                ans = group_answer(self, q, scope)
+                if ans is not None:
+                    return ans
+            if re.search(r"为什么|为何|什么原因|原因是|的原因|原因有|啥原因|咋回事|怎么回事", s):
+                # a why-question asks for the report's explanation, not a recomputation of the gap
+                if GROWTH_WHY_RE.search(s):
+                    g = self._growth_passage(q, scope)
+                    if g is not None:
+                        return g
+                return self._passage(q, scope)
+            if CHANGE_Q_RE.search(s) and not (COMPARE_RE.search(s) or WHICH_OF_TWO_RE.search(s) and "还是" not in s):
+                narr = self._narrative_answer(q, scope)
+                if narr is not None and any(getattr(f, "sentence_text", None) for f in narr.figures):
+                    return narr
+            if WHICH_OF_TWO_RE.search(s) and not re.search(r"最|前[三五十]|排名", s):
+                ans = self._which_of_two(q, scope)
                 if ans is not None:
                     return ans
             if COMPARE_RE.search(s) and not self._two_operands(q, scope):
@@ -175,7 +213,7 @@ class Engine:
                 g = self._grade_sentence(q, scope)
                 if g is not None:
                     return g
-            narr = self._narrative_answer(q, scope)
+            narr = self._narrative_answer(q, scope) or self._project_narrative(q, scope)
             if narr is not None:
                 return narr
             if ans is not None and "longer_term" in ans.flags:
@@ -259,7 +297,46 @@ class Engine:
             chosen = sel
         if len(chosen) > 1:
             chosen = filter_by_type(q, chosen)
+        if len(chosen) > self.max_scope_docs and not document:
+            sq = squash(q)
+            if not (self._is_findings(sq) or CHECK_RE.search(sq)):  # findings and checks read SQLite only
+                chosen = self._narrow(q, chosen, named)
         return Scope(docs=[p.doc for p in chosen], named=named or bool(document), note=note)
+
+    def _narrow(self, q: str, profiles: list[DocProfile], named: bool) -> list[DocProfile]:
+        """At most ``max_scope_docs`` of ``profiles`` (kept in library order), so that a question over a large
+        library never reads every report: the reports of the projects the question names (exact names first,
+        then the best fuzzy matches), then — no report named — the reports of its best BM25 passages, then
+        the first reports of the library. Only the light records and the lexical index are read."""
+        limit = self.max_scope_docs
+        ids = {p.doc.id for p in profiles}
+        ranked: dict[str, None] = {}
+        matches = match_projects(q, [p for p in self._projects if p.doc.id in ids])
+        for sc, p in matches:
+            if sc >= 100:
+                ranked.setdefault(p.doc.id)
+        fuzzy = 0
+        for sc, p in matches:
+            if sc < 100 and p.doc.id not in ranked and fuzzy < limit // 2:
+                ranked[p.doc.id] = None
+                fuzzy += 1
+        if not named and len(ranked) < limit:
+            try:
+                hits = self.library.lexical().search(q, 10 * limit)
+            except Exception:  # pragma: no cover - no lexical index: library order decides
+                hits = []
+            for cid, _score in hits:
+                doc_id = cid.rsplit(":", 1)[0]
+                if doc_id in ids:
+                    ranked.setdefault(doc_id)
+                if len(ranked) >= limit:
+                    break
+        for p in profiles:
+            if len(ranked) >= limit:
+                break
+            ranked.setdefault(p.doc.id)
+        keep = set(list(ranked)[:limit])
+        return [p for p in profiles if p.doc.id in keep]
 
     def _who(self, profiles: list[DocProfile], named: bool) -> str:
         if named and profiles:
@@ -282,6 +359,9 @@ class Engine:
         for m in ORG_RE.finditer(s):
             org = m.group(1)
             org = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|关于)", "", org)
+            # “城管分局和机关事务中心”, “赣服通执行率比大厅”: the unit named after the conjunction
+            org = re.split(r"和|与|及|跟|比|还是", org)[-1] if not any(org in a for p in self._profiles
+                                                                 for a in p.aliases) else org
             if len(org) < 3:
                 continue
             full = org
@@ -553,6 +633,15 @@ class Engine:
             return self._project_figure(q, projects, proj_mets[0], scope)
         if doc_mets:
             m = doc_mets[0]
+            qual = self._unlisted_qualifier(q, mets)
+            if qual:
+                # “国有土地使用权出让收入多少”: a kind of income the question names that no table row or
+                # sentence states — never answered with the total (本年收入合计)
+                ans = self._row_lookup(q, scope) or self._narrative_answer(q, scope)
+                if ans is not None and ans.found:
+                    return ans
+                return Answer(f"{NOT_FOUND_PREFIX}“{qual}”的数值：{self._who([doc_profile(d) for d in scope.docs], scope.named)}"
+                              f"报告的表格和文字说明中没有这一项。", False, route="not_found")
             column = None
             if cols:
                 column = cols[0][1]
@@ -589,6 +678,26 @@ class Engine:
         name = mentions_project(q)
         if name and proj_mets:
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
+        return None
+
+    GENERIC_ALIASES = ("收入是多少", "收入多少", "全年收入", "全年支出", "总收入", "总支出")
+
+    def _unlisted_qualifier(self, q: str, mets) -> str | None:
+        """The qualifier in front of a generic alias (“国有土地使用权出让” + “收入多少”), when it names a
+        specific kind of income/expenditure rather than the whole (本年, 全年, 部门 …)."""
+        doc = [(pos, m, a) for pos, m, a in mets if m.scope == "document"]
+        if not doc or doc[0][2] not in self.GENERIC_ALIASES:
+            return None
+        s = self._strip_docs(q)
+        a = squash(doc[0][2])
+        i = s.find(a)
+        if i <= 0:
+            return None
+        head = s[:i].split("|")[-1]
+        head = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度?|全年|当年|上年|年度|部门|单位|的|总|一共|合计|共|"
+                      r"请问|帮我|查一下|看看|那个|这个", "", head)
+        if len(head) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", head):
+            return head + a[:2]
         return None
 
     ROW_TABLE_ORDER = ("final_03", "final_01", "final_05", "final_04", "final_02", "final_06", "final_07",
@@ -854,7 +963,7 @@ class Engine:
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "|")
         s = OP_WORDS_RE.sub("|", s)
-        segs = [x for x in re.split(r"和|与|及|、|跟|同|比|\|", s) if len(x) >= 2]
+        segs = [x for x in split_operands(s, r"和|与|及|、|跟|同|比|\|") if len(x) >= 2]
         if len(segs) < 2:
             return []
         projects = self._projects_in(scope)
@@ -1024,6 +1133,8 @@ class Engine:
             d = (vals[0] - vals[1]).quantize(Decimal(1).scaleb(-pl))
             formula = f"{a.label} − {b.label} = {fmt_num(vals[0])} − {fmt_num(vals[1])} = {fmt_num(d)}"
             word = "多" if d > 0 else ("少" if d < 0 else "持平")
+            if unit in ("个百分点", "分") or "得分" in a.label or "率" in a.label:
+                word = "高" if d > 0 else ("低" if d < 0 else "持平")
             res = Fig(value=abs(d), unit=unit, label=f"{a.label}与{b.label}之差", computed=True, formula=formula,
                       text=fmt_num(abs(d)))
             if d == 0:
@@ -1039,6 +1150,36 @@ class Engine:
             text += "\n（运算数取自报告的文字说明。）"
         return Answer(text, True, [res] + list(ops), route="compute", formula=res.formula)
 
+
+    def _which_of_two(self, q: str, scope: Scope) -> Answer | None:
+        """“城管分局和机关事务中心整体支出哪个分高”, “赣服通执行率比大厅日常运维高还是低”: two operands, the
+        gap, and which one is higher — stated in words."""
+        def _what(m: re.Match) -> str:
+            if m.group(6):
+                return "相差多少"
+            w = m.group(3) or ""
+            return ("得分" if w in ("分", "分数") else w) + "相差多少"
+
+        q2 = WHICH_OF_TWO_RE.sub(_what, squash(q))
+        ans = self._compute(q2, scope)
+        if ans is None or not ans.found or ans.route != "compute" or len(ans.figures) != 3:
+            return None
+        res, a, b = ans.figures
+        va, vb = (a.wan, b.wan) if a.unit in ("元", "万元", "亿元") else (a.value, b.value)
+        if va == vb:
+            return ans
+        hi, lo = (a, b) if va > vb else (b, a)
+        word = "高" if re.search(r"高|低|分|率", squash(q)) else "多"
+        unit = _u(res.unit) or ("分" if "得分" in a.label else "")
+        head = f"{hi.label}更{word}：{hi.label}为{hi.shown()}，{lo.label}为{lo.shown()}，" \
+               f"{word}出{fmt_num(res.value)}{unit}。"
+        if re.search(r"(高|低|多|少|大|小)还是", squash(q)):
+            first_hi = hi is a
+            head = f"{a.label}比{b.label}{('高' if first_hi else '低') if word == '高' else ('多' if first_hi else '少')}" \
+                   f"{fmt_num(res.value)}{unit}（{a.shown()}对{b.shown()}）。"
+        ans.answer = head + "\n" + "\n".join(ans.answer.split("\n")[1:])
+        ans.route = "compare"
+        return ans
 
     # ------------------------------------------------------------------ narrative figures
     def _aliases_of(self, docs: list[Document]) -> dict[str, list[str]]:
@@ -1081,13 +1222,64 @@ class Engine:
                 figs.append(f)
                 who = display_name(m.doc)
                 yr = f"{m.doc.year}年" if m.doc.year else ""
-                lines.append(f"{who}{yr}{f.label}为{f.shown()}（见报告原文：{f.where()}“{_cut(m.fig.sentence)}”）。")
+                sep = "" if re.search(r"(增加|减少|增长|下降)$", f.label) else "为"
+                lines.append(f"{who}{yr}{f.label}{sep}{f.shown()}（见报告原文：{f.where()}“{_cut(m.fig.sentence)}”）。")
             if len(ms) > 1:
                 lines.append("注意：报告原文中有多处表述与问题相符且数值不同，请按上面的原句核对所问的是哪一个。")
             if all(m.fig.relation == "budget" for m in ms) and not re.search(r"预算", q):
                 lines.append("注意：报告文字中写明的是预算数，没有写明实际支出数。")
         lines.append("（该数取自报告的文字说明，不是表格单元格。）")
         return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _topic_filter(self, q: str, scope: Scope):
+        """(question without the project's words, figure filter) when the question names one project of a
+        single report: only the prose about that project answers (see narrative_lookup.topic_points)."""
+        from .narrative_lookup import topic_at, topic_points
+
+        if len(scope.docs) != 1:
+            return None
+        projects = self._resolve_projects(q, scope)
+        names = {p.name for p in projects}
+        if len(names) != 1:
+            return None
+        name = next(iter(names))
+        doc = scope.docs[0]
+        cache = self.__dict__.setdefault("_topic_cache", {})
+        key = (doc.id, self._gen)
+        if key not in cache:
+            cache[key] = topic_points(doc, [p.name for p in self._projects_in(Scope([doc], True))])
+        points = cache[key]
+        if not any(n == name for _, n in points):
+            return None
+        s = self._strip_docs(q)
+        n, sub = lcs_len(s, squash(name))
+        if n < 2:
+            return None
+        rest = s.replace(sub, "|", 1)
+
+        def keep(d, f) -> bool:
+            return topic_at(points, f.source.page, f.source.line) == name
+
+        return rest, keep, name
+
+    def _project_narrative(self, q: str, scope: Scope) -> Answer | None:
+        """“昌南发展中心租金及物业费那个部门评价报告里满意度是多少”: a figure from the prose about the project."""
+        from .narrative_lookup import best_figures, match_figures
+
+        tf = self._topic_filter(q, scope)
+        if tf is None:
+            return None
+        rest, keep, name = tf
+        docs = scope.docs
+        best = best_figures(match_figures(rest, docs, self._aliases_of(docs), keep=keep))
+        if len(best) != 1:
+            return None
+        m = best[0]
+        f = self._narr_fig(m)
+        yr = f"{m.doc.year}年" if m.doc.year else ""
+        text = (f"{display_name(m.doc)}{yr}关于“{name}”的文字中，{f.label}为{f.shown()}（见报告原文：{f.where()}"
+                f"“{_cut(m.fig.sentence)}”）。\n（该数取自报告的文字说明，不是表格单元格。）")
+        return Answer(text, True, [f], route="figure")
 
     def _narrative_operands(self, q: str, scope: Scope) -> list[Fig]:
         """Two (or more) operands named in the question and stated only in the prose:
@@ -1097,7 +1289,7 @@ class Engine:
         s = self._strip_docs(q)
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度", "", s)
         s = OP_WORDS_RE.sub("|", s)
-        parts = [x.strip("|的") for x in re.split(r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|", s)]
+        parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
                          for p in self._profiles)
         parts = [x for x in parts if len(x) >= 2 and (x not in names or re.search(r"预算|决算|执行|支出|收入", x))]
@@ -1123,9 +1315,28 @@ class Engine:
             return figs
         if len(parts) < 2:
             return []
+        tf = self._topic_filter(q, scope)
+        if tf is not None:
+            # “惠企政策兑现资金实际到位的和实际支出的差多少”: both operands from the prose about that project
+            rest, keep, _name = tf
+            from .narrative_lookup import best_figures, match_figures
+
+            rparts = [x.strip("|的") for x in split_operands(OP_WORDS_RE.sub("|", rest),
+                                                             r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
+            rparts = [x for x in rparts if len(x) >= 2]
+            if len(rparts) == 2:
+                figs = []
+                for part in rparts:
+                    best = best_figures(match_figures(part, scope.docs, self._aliases_of(scope.docs), keep=keep))
+                    if len(best) != 1:
+                        break
+                    figs.append(self._narr_fig(best[0]))
+                if len(figs) == 2:
+                    return figs
 
         out: list[Fig] = []
         rels = []
+        relabel = False
         for part in parts[:4]:
             term, rel = question_terms(part, [])
             rels.append((term, rel, part))
@@ -1143,6 +1354,7 @@ class Engine:
                     sp = squash(part)
                     rel = "budget" if "预算" in sp else ("value" if re.search(r"决算|支出|执行|实际|花", sp) else rel)
                 filled.append((term, rel, part))
+            relabel = True
             if filled[0][1] != filled[1][1]:
                 if filled[0][1] is None:
                     filled[0] = (filled[0][0], "value", filled[0][2])
@@ -1158,6 +1370,8 @@ class Engine:
             fig = self._narr_fig(best[0])
             if len(term) > len(squash(fig.label)) and squash(fig.label) in term and best[0].fig.relation == "value":
                 fig.label = term  # “企业满意度”: the subject is 满意度, the sentence says whose
+            if relabel and best[0].fig.relation == "value" and not re.search(r"决算|执行|实际", fig.label):
+                fig.label += "决算数"  # the spending of a subject compared with its own budget
             out.append(fig)
         return out
 
@@ -1505,8 +1719,9 @@ class Engine:
 
         filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
         query = self._strip_docs(q) if filters else q
-        raw = self.retriever.search(query.replace("|", " "), k=25, filters=filters)
         sq = squash(q)
+        why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事", sq))
+        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else ""), k=25, filters=filters)
         kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
             kind = None
@@ -1548,6 +1763,8 @@ class Engine:
                 break
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
+        if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
+            content = re.sub(r"为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行", "|", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         if not hits or not qtok:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
@@ -1566,6 +1783,8 @@ class Engine:
                 if h.id in ids_in:
                     score += 0.5
                     ratio = max(ratio, 0.3)
+                if why and "原因" in "".join(sents[si:si + 2]):
+                    score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
                 cands.append((score, ratio, si, sents, h))
             if h.id in ids_in and sents and not any(c[4] is h for c in cands):
                 first = next((i for i, x in enumerate(sents) if not _is_heading(x)), None)
@@ -1604,6 +1823,18 @@ class Engine:
 
 
 # ---------------------------------------------------------------------- helpers
+# names that contain a conjunction: never split into two operands
+_AND_TERMS = ("社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
+              "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术")
+
+
+def split_operands(s: str, seps: str) -> list[str]:
+    """Split the question's operand words at the conjunctions, keeping “社会保障和就业” whole."""
+    for t in _AND_TERMS:
+        s = s.replace(t, t.replace("和", "\x00"))
+    return [x.replace("\x00", "和") for x in re.split(seps, s)]
+
+
 def _u(unit: str | None) -> str:
     if unit in (None, "", "分"):
         return ""
@@ -1679,6 +1910,8 @@ def _proj_name(label: str, metric: str) -> str:
 
 
 def _project_unit(p: ProjectRef) -> str:
+    if p.unit is not None:  # stored with the project's entity record: the document is not read
+        return p.unit
     if p.row_label is not None:
         for r in p.table.rows:
             if r.label == p.row_label:

@@ -84,7 +84,7 @@ METRICS: list[Metric] = [
            ("因公出国(境)费",), default_column="决算数"),
     Metric("公务用车购置费", ("公务用车购置费", "购车费", "车辆购置费"), ("final_09",), ("公务用车购置费",),
            default_column="决算数"),
-    Metric("公务用车运行维护费", ("公务用车运行维护费", "运行维护费", "车辆运维费", "公车运维"), ("final_09",),
+    Metric("公务用车运行维护费", ("公务用车运行维护费", "运行维护费", "车辆运维费", "公车运维", "公务用车运行维护", "公务用车运维"), ("final_09",),
            ("公务用车运行维护费",), default_column="决算数"),
     Metric("公务用车购置及运行维护费", ("公务用车购置及运行维护费", "公务用车费", "公务用车", "公车"), ("final_09",),
            ("公务用车购置及运行维护费",), default_column="决算数"),
@@ -120,7 +120,7 @@ METRICS: list[Metric] = [
            scope="project"),
     Metric("等级", ("评价等级", "等级", "评级", "评价结果"), ("results_list",), default_column="等级", scope="project"),
     Metric("全年执行数", ("全年执行数", "执行数", "实际支出", "花了多少", "用了多少", "实际执行", "执行了多少",
-                                  "执行了"), ("self_eval", "project_list"),
+                                  "执行了", "支付了多少", "支付了", "支付金额", "付了多少"), ("self_eval", "project_list"),
            default_column="全年执行数", scope="project"),
     Metric("全年预算数", ("全年预算数", "全年预算", "调整后预算"), ("self_eval",), default_column="全年预算数",
            scope="project"),
@@ -306,16 +306,52 @@ def filter_by_type(q: str, profiles: list[DocProfile]) -> list[DocProfile]:
 
 
 # ------------------------------------------------------------------ projects
-@dataclass
 class ProjectRef:
-    name: str
-    doc: Document
-    table: Table
-    row_label: str | None = None  # results_list / project_list rows; None for a self_eval table
+    """A project of the library: its name, document, table and (results_list / project_list) row label.
+
+    ``table`` is either given, or resolved on access as ``doc.tables[table_index]`` (the engine keeps
+    light references whose document is read from the library only when a table is needed); ``kind``
+    and ``unit`` (主管部门/实施单位) may be given so that filtering never loads the document."""
+
+    __slots__ = ("name", "doc", "row_label", "table_index", "_table", "_kind", "unit")
+
+    def __init__(self, name: str, doc: Document, table: Table | None = None, row_label: str | None = None, *,
+                 table_index: int | None = None, kind: str | None = None, unit: str | None = None) -> None:
+        if table is None and table_index is None:
+            raise ValueError("ProjectRef needs a table or a table_index")
+        self.name = name
+        self.doc = doc
+        self.row_label = row_label  # results_list / project_list rows; None for a self_eval table
+        self.table_index = table_index
+        self._table = table
+        self._kind = kind
+        self.unit = unit
+
+    @property
+    def table(self) -> Table:
+        if self._table is not None:
+            return self._table
+        return self.doc.tables[self.table_index]
 
     @property
     def kind(self) -> str:
-        return self.table.kind
+        return self._kind if self._kind is not None else self.table.kind
+
+    def _key(self) -> tuple:
+        tkey = self.table_index if self.table_index is not None else self.table.id
+        return (self.name, getattr(self.doc, "id", None), tkey, self.row_label)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProjectRef):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"ProjectRef(name={self.name!r}, doc={getattr(self.doc, 'id', None)!r}, "
+                f"table_index={self.table_index!r}, row_label={self.row_label!r})")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -328,21 +364,70 @@ def project_core(name: str) -> str:
     return s
 
 
-def all_projects(docs: list[Document]) -> list[ProjectRef]:
+def _row_unit(r) -> str:
+    for col in ("主管部门", "项目主管部门", "实施单位"):
+        c = r.cells.get(col)
+        if c is not None and c.text.strip():
+            return squash(c.text)
+    return ""
+
+
+def project_entries(doc: Document) -> list[tuple[str, int, str | None, str, str]]:
+    """(name, table index, row label or None, table kind, unit) of every project of ``doc``, in order."""
     from index.chunking import table_project
 
+    out: list[tuple[str, int, str | None, str, str]] = []
+    for ti, t in enumerate(doc.tables):
+        if t.kind == "self_eval":
+            name = table_project(t)
+            if name:
+                out.append((name, ti, None, t.kind,
+                            squash(t.meta.get("主管部门", "") or t.meta.get("实施单位", ""))))
+        elif t.kind in ("results_list", "project_list"):
+            first_unit: dict[str, str] = {}
+            for r in t.rows:  # the unit of a list row: the first row of that label that names one
+                if not first_unit.get(r.label):
+                    first_unit[r.label] = _row_unit(r)
+            for r in t.rows:
+                if r.label and r.role not in ("total", "header"):
+                    out.append((r.label, ti, r.label, t.kind, first_unit.get(r.label, "")))
+    return out
+
+
+def all_projects(docs: list[Document]) -> list[ProjectRef]:
     out: list[ProjectRef] = []
     for d in docs:
-        for t in d.tables:
-            if t.kind == "self_eval":
-                name = table_project(t)
-                if name:
-                    out.append(ProjectRef(name, d, t))
-            elif t.kind in ("results_list", "project_list"):
-                for r in t.rows:
-                    if r.label and r.role not in ("total", "header"):
-                        out.append(ProjectRef(r.label, d, t, r.label))
+        for name, ti, row_label, kind, unit in project_entries(d):
+            out.append(ProjectRef(name, d, d.tables[ti], row_label, table_index=ti, kind=kind, unit=unit))
     return out
+
+
+def document_orgs(doc: Document) -> list[str]:
+    """Units named in a document's tables (主管部门/实施单位/项目单位 in the table meta, 主管部门/项目主管部门/
+    实施单位 columns), squashed; not unknown organisations when a question names them."""
+    orgs: dict[str, None] = {}
+    for t in doc.tables:
+        for k in ("主管部门", "实施单位", "项目单位"):
+            if t.meta.get(k):
+                orgs[squash(t.meta[k])] = None
+        for r in t.rows:
+            for col in ("主管部门", "项目主管部门", "实施单位"):
+                c = r.cells.get(col)
+                if c is not None and c.text.strip():
+                    orgs[squash(c.text)] = None
+    return list(orgs)
+
+
+ENTITY_VERSION = 1
+HEADER_FIELDS = ("id", "name", "path", "sha256", "source_format", "doc_type", "title", "year", "department",
+                 "page_count")
+
+
+def entity_record(doc: Document) -> dict:
+    """The compact per-document record the library stores at ingest: the header, the projects and the
+    units named in the tables — what the answering engine needs to resolve entities without the tables."""
+    return {"v": ENTITY_VERSION, "header": {k: getattr(doc, k) for k in HEADER_FIELDS},
+            "projects": [list(e) for e in project_entries(doc)], "orgs": document_orgs(doc)}
 
 
 _PROJECT_NOISE = re.compile(r"那个|这个|的|项目|经费|资金|专项|得分|执行率|多少|是|几|分|评价|等级|预算|复核|一下|核对")

@@ -16,9 +16,9 @@ from ..documents import Document, Figure
 from .entities import lcs_len, squash
 
 # words that ask, not name: stripped before matching
-_ASK = re.compile(r"(百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+_ASK = re.compile(r"(多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
-                  r"报告|决算|部门|单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
+                  r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
 _YEARS = re.compile(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|上年|当年")
 # relation words of the question → wanted relation
 _REL_WORDS = [
@@ -26,7 +26,8 @@ _REL_WORDS = [
     (re.compile(r"(年初预算数?|全年预算数?|调整后预算数?|(?<!一般公共)(?<!基金)(?<!资本经营)(预算数|预算安排数?|预算))"),
      "budget"),
     (re.compile(r"(增长率|增幅|下降率|降幅|增长了?百分之|下降了?百分之|增长多少%|变动率)"), "growth"),
-    (re.compile(r"(比上年|较上年|比去年|较去年|同比|增加|减少|增长|下降|变化|变动)"), "change"),
+    (re.compile(r"(比上年|较上年|比去年|较去年|(和|与|跟)(上年|去年)|上年比|同比|增减|是增是减|增还是减|增加|减少|增长|下降|变化|变动)"),
+     "change"),
     (re.compile(r"(占比|比重|占.{0,6}(比例|百分之))"), "share"),
 ]
 _BUDGET_IN_SUBJECT = re.compile(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算")
@@ -35,7 +36,7 @@ _VALUE_WORDS = re.compile(r"(决算数?|执行数|支出数|实际支出|花了|
 
 # abbreviations auditors type for the functional classification (类) of expenditure
 _ABBREV = [("社保和就业", "社会保障和就业"), ("社保就业", "社会保障和就业"), ("社保", "社会保障"), ("卫健", "卫生健康"),
-           ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车")]
+           ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车"), ("运维", "运行维护")]
 
 
 def expand_abbrev(s: str) -> str:
@@ -67,7 +68,7 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
         if rx.search(s):
             rel = name
             break
-    s = re.sub(r"(比|较|与)(上年|去年|上一年度?)(相比)?", "|", s)
+    s = re.sub(r"(比|较|与|和|跟)(上年|去年|上一年度?)(相比|比)?", "|", s)
     s = _YEARS.sub("|", s)
     s = re.sub(r"(完成了?(年初|全年)?预算的?|完成率|年初预算数?|全年预算数?|调整后预算数?|预算数|预算安排数?|增长率|增幅|下降率|降幅|占比|比重|完成率|"
                r"比上年|较上年|同比|增加了?|减少了?|增长了?|下降了?|变化|变动|决算数|执行数|支出数|花了|用了)", "|", s)
@@ -95,7 +96,8 @@ def _budget_kind_ok(q: str, f: Figure) -> bool:
 
 
 def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]], term: str | None = None,
-                  relation: str | None = None, count_units: tuple[str, ...] | None = None) -> list[Match]:
+                  relation: str | None = None, count_units: tuple[str, ...] | None = None,
+                  keep=None) -> list[Match]:
     """Narrative figures of ``docs`` matching the question (or ``term``), best first; [] when none is
     convincing. ``count_units``: the question asks a count (人, 人次, 批次, 个 …): only stated counts in
     those units are candidates, and no amount, rate or score."""
@@ -115,6 +117,8 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
     for d in docs:
         al = aliases_of.get(d.id, [])
         for f in d.figures:
+            if keep is not None and not keep(d, f):
+                continue
             if count_units is not None:
                 if f.kind != "count" or f.unit not in count_units:
                     continue
@@ -138,6 +142,11 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 continue
             cover_t = n / len(term)
             cover_s = n / len(subj)
+            if cover_s < 0.5:
+                # “三公经费” against “三公经费财政拨款支出决算数”: the funding and column words are not the subject
+                core = re.sub(r"(财政拨款|支出决算数|决算数|支出决算|支出)", "", subj)
+                if len(core) >= 2 and sub in core:
+                    cover_s = n / len(core)
             rest = term.replace(sub, "", 1)
             ctx = (squash(f.sentence) + "|" + squash(f.section or "")).replace("得分", "分")
             if rest and len(rest) >= 2 and rest in ctx:
@@ -203,3 +212,39 @@ def best_figures(matches: list[Match]) -> list[Match]:
             seen.add(key)
             uniq.append(m)
     return uniq
+
+
+# ---------------------------------------------------------------------- what a passage is about
+def _pos(page: int | None, line: int | None) -> tuple[int, int]:
+    return (page or 0, line or 0)
+
+
+def topic_points(doc: Document, names: list[str]) -> list[tuple[tuple[int, int], str]]:
+    """Where the prose turns to one of ``names`` (projects of the report): (position, name), in reading
+    order. A figure belongs to the project named last before it — the evaluation report of one project
+    (“昌南发展中心租金及物业费专项资金项目部门评价报告”) keeps its figures even where its sentences no longer
+    repeat the project's name."""
+    from .entities import project_core
+
+    keys = []
+    for n in dict.fromkeys(names):
+        core = project_core(n)
+        keys.append((n, squash(n), core if len(core) >= 4 else ""))
+    out: list[tuple[tuple[int, int], str]] = []
+    for p in doc.paragraphs:
+        t = squash(p.text)
+        hit = max((n for n, full, core in keys if full in t or (core and core in t)), key=len, default=None)
+        if hit is not None and (not out or out[-1][1] != hit):
+            out.append((_pos(p.page, p.line), hit))
+    return out
+
+
+def topic_at(points: list[tuple[tuple[int, int], str]], page: int | None, line: int | None) -> str | None:
+    at = _pos(page, line)
+    cur = None
+    for pos, name in points:
+        if pos <= at:
+            cur = name
+        else:
+            break
+    return cur

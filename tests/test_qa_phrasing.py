@@ -1,0 +1,152 @@
+"""Answering engine, third round: the phrasing causes a blind question set exposed — counts (人, 人次, 批次,
+项目个数), rows of a list counted or added up by a condition, “A和B哪个高” / “A比B多还是少”, spending against
+its own budget in the prose, changes against last year, why-questions, a kind of income no report lists,
+and figures in the prose about one project. Every expected value was read off the sample reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from test_qa import _cited, _vals
+
+from tests.conftest import ALL
+
+CHANGNAN = "001_bfd92035ac8a5750.txt"
+JINGKAI = "000_f7c2a4aa874d52b7.txt"
+RONGJIANG = "003_00e7fe4b0ab0df23.txt"
+XINFENG = "002_4da295ea98932b16.txt"
+GUIHUA = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory, docs):
+    from assistant.qa.service import AssistantService
+    from assistant.settings import Settings
+
+    d = tmp_path_factory.mktemp("qa_phrasing")
+    s = AssistantService(Settings(data_dir=d, ocr=False, llm_provider="none"), dense=False)
+    for key in ALL:
+        s.library.add_document(docs(key))
+    yield s
+    s.close()
+
+
+# ---------------------------------------------------------------- counts stated in the prose
+@pytest.mark.parametrize("q, doc, value, unit", [
+    ("党政办年末编制内实有人员多少人", CHANGNAN, "25", "人"),
+    ("蓉江政务服务中心其他人员有几个", RONGJIANG, "23", "人"),
+    ("党政办国内公务接待累计多少人次", CHANGNAN, "541", "人次"),
+    ("规资局列明公务接待几批次", GUIHUA, "2", "批次"),
+    ("党政办公车保有量几辆", CHANGNAN, "4", "辆"),
+])
+def test_stated_count_in_the_unit_asked(svc, q, doc, value, unit):
+    out = svc.ask(q)
+    assert out["found"], out["answer"]
+    f = out["figures"][0]
+    assert Decimal(f["value"]) == Decimal(value) and f["unit"] == unit
+    assert f["source"]["document"] == doc
+    _cited(out)
+
+
+def test_count_question_never_answers_with_money(svc):
+    out = svc.ask("规资局公务接待了多少人次")
+    assert all(f.get("unit") not in ("万元", "元") for f in out["figures"]), out["answer"]
+    if out["found"]:
+        assert _vals(out)[0] == Decimal("26")
+
+
+# ---------------------------------------------------------------- rows of a list: count, sum, average
+def test_count_rows_by_grade_recomputed_from_the_list(svc):
+    out = svc.ask("经开区评价结果公开表里等级为良的项目有几个")
+    assert out["found"] and out["route"] == "compute", out["answer"]
+    assert _vals(out)[0] == Decimal("14")
+    assert "逐行计数" in out["answer"] and JINGKAI in out["answer"]
+
+
+def test_count_rows_below_a_score(svc):
+    out = svc.ask("经开区得分不到80分的项目有几个")
+    assert out["found"] and _vals(out)[0] == Decimal("5"), out["answer"]
+    assert "区城管分局整体支出" in out["answer"]  # 77.6
+
+
+def test_sum_and_average_over_one_departments_projects(svc):
+    out = svc.ask("经开区区党群工作部名下项目预算合计多少")
+    assert out["found"] and out["route"] == "compute", out["answer"]
+    assert _vals(out)[0] == Decimal("14506.43")
+    assert "13127.43 + 461 + 140 + 533 + 245" in out["answer"]
+    _cited(out)
+    avg = svc.ask("经开区区党群工作部的项目平均得分")
+    assert avg["found"] and _vals(avg)[0] == Decimal("87.19"), avg["answer"]
+
+
+def test_one_project_named_with_its_department_is_not_a_group(svc):
+    out = svc.ask("经开区区党群工作部整体支出预算和媒体合作经费预算一共多少")
+    assert out["found"] and _vals(out)[0] == Decimal("13660.43"), out["answer"]
+
+
+# ---------------------------------------------------------------- which of two, and by how much
+def test_which_of_two_projects_scores_higher(svc):
+    out = svc.ask("经开区机关事务中心和城管分局整体支出谁的得分更高")
+    assert out["found"] and out["route"] == "compare", out["answer"]
+    assert _vals(out)[0] == Decimal("3.2")
+    assert out["answer"].startswith("区城管分局整体支出得分更高")
+    _cited(out)
+
+
+def test_higher_or_lower_rate_of_two_projects(svc):
+    out = svc.ask("蓉江大厅日常运行维护经费执行率比赣服通高还是低")
+    assert out["found"], out["answer"]
+    assert _vals(out)[0] == Decimal("12.83") and "低" in out["answer"].split("\n")[0]
+
+
+# ---------------------------------------------------------------- spending against its own budget
+@pytest.mark.parametrize("q, gap, word", [
+    ("党政办社保就业支出决算比年初预算多还是少", "17.64", "少"),
+    ("规资局行政单位医疗决算和年初预算差多少", "2.38", "少"),
+    ("规资局一般公共预算财政拨款支出比年初预算少多少", "463.84", "少"),
+])
+def test_spending_against_its_own_budget_from_the_prose(svc, q, gap, word):
+    out = svc.ask(q)
+    assert out["found"], out["answer"]
+    assert _vals(out)[0] == Decimal(gap) and word in out["answer"]
+    assert "年初预算数" in out["answer"] and "文字说明" in out["answer"]
+
+
+def test_budget_left_unspent_with_implied_columns(svc):
+    out = svc.ask("党政办三公经费全年预算还剩多少")
+    assert out["found"] and _vals(out)[0] == Decimal("30.83"), out["answer"]
+    assert "39.60 − 8.77" in out["answer"]
+
+
+def test_change_against_last_year_from_the_prose(svc):
+    out = svc.ask("规资局三公经费和上年比是增是减")
+    assert out["found"], out["answer"]
+    assert _vals(out)[0] == Decimal("0.15") and "减少" in out["answer"]
+
+
+def test_why_question_gets_the_reason_not_the_gap(svc):
+    out = svc.ask("规资局城乡社区规划与管理支出为何没有完成年初预算")
+    assert out["route"] == "passage", out["answer"]
+    assert "政府采购流程未及时完毕" in out["answer"]
+
+
+def test_a_kind_of_income_no_report_lists_is_not_the_total(svc):
+    out = svc.ask("规资局土地出让收入多少")
+    assert not out["found"], out["answer"]
+    assert "土地出让收入" in out["answer"]
+    assert svc.ask("规资局收入多少")["found"]
+
+
+# ---------------------------------------------------------------- the prose about one project
+def test_figure_in_the_evaluation_report_of_one_project(svc):
+    out = svc.ask("党政办昌南发展中心租金及物业费项目的满意度")
+    assert out["found"], out["answer"]
+    assert _vals(out)[0] == Decimal("95") and out["figures"][0]["source"]["line"] == 1233
+
+
+def test_two_operands_from_the_prose_about_one_project(svc):
+    out = svc.ask("信丰惠企政策兑现实际到位资金比实际支出多多少")
+    assert out["found"] and out["route"] == "compute", out["answer"]
+    assert _vals(out)[0] == Decimal("1667.87")
+    assert {f["source"]["document"] for f in out["figures"] if not f.get("computed")} == {XINFENG}
