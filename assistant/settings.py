@@ -29,7 +29,7 @@ class Settings:
     ocr: bool = True
     max_file_mb: int = 100
     max_pages: int = 500
-    doc_cache_size: int = 48  # full documents kept in memory by the library (least recently used evicted)
+    doc_cache_size: int = 32  # full documents kept in memory by the library (least recently used evicted)
     qa_max_documents: int = 16  # reports one question is answered from at most when it names none
     rounding_per_item: Decimal = Decimal("0.005")
     percent_tolerance: Decimal = Decimal("0.01")

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         lat.append(ms)
         hits = None
         if q["kind"] == "passage":
-            chunks = svc.library.chunk_map()
+            chunks = svc.library.chunks_by_ids(out.get("retrieved", []))
             hits = [{"text": chunks[c][0], "meta": chunks[c][1]} for c in out.get("retrieved", []) if c in chunks]
         ok, why = judge(q, out, hits)
         row = {"kind": q["kind"], "set": q.get("set", "dev"), "question": q["question"], "ok": ok, "why": why, "found": out["found"],

@@ -158,7 +158,7 @@ def part_pipeline(args: argparse.Namespace) -> dict:
         for p in pdfs:
             lib.ingest([p], workers=1)
         dense_s = time.perf_counter() - t
-        n_chunks = len(lib.chunk_map())
+        n_chunks = lib.chunk_count()
         dense = {"model": emb.name, "model_note": "English-only MiniLM-L6 shipped by a Python package; max_seq_length 128",
                  "model_load_s": round(load_s, 2), "seconds": round(dense_s, 2), "ms_per_page": round(1000 * dense_s / pages, 1),
                  "ratio_vs_raw": round(dense_s / raw, 2), "chunks": n_chunks,
@@ -215,7 +215,7 @@ def part_scale_ingest(args: argparse.Namespace) -> dict:
     t = time.perf_counter()
     lib.lexical()
     bm25_s = time.perf_counter() - t
-    out = {"reports": len(lib.document_ids()), "chunks": len(lib.chunk_map()), "added": sum(r.status == "added" for r in res),
+    out = {"reports": len(lib.document_ids()), "chunks": lib.chunk_count(), "added": sum(r.status == "added" for r in res),
            "errors": [r.to_dict() for r in res if r.status == "error"], "pages_added": pages,
            "ingest_wall_s": round(wall, 1), "ingest_cpu_s": round(cpu, 1), "bm25_rebuild_s": round(bm25_s, 2),
            "ms_per_page_wall": round(1000 * wall / max(1, pages), 1), "ms_per_page_cpu": round(1000 * cpu / max(1, pages), 1),
@@ -254,7 +254,10 @@ def part_scale_query(args: argparse.Namespace) -> dict:
     out = {"reports": len(lib.document_ids()), "questions": len(lat), "first_query_s": round(first, 2),
            "p50_ms": round(statistics.median(lat), 1), "p95_ms": round(pct(lat, 0.95), 1), "max_ms": round(max(lat), 1),
            "mean_ms": round(statistics.mean(lat), 1), "answered_as_expected": ok, "rss_start_mb": rss0,
-           "rss_after_first_query_mb": rss_warm, "peak_rss_mb": _rss_mb(), "disk": sizes}
+           "rss_after_first_query_mb": rss_warm, "peak_rss_mb": _rss_mb(), "disk": sizes,
+           "documents_read": getattr(lib, "documents_loaded", None),
+           "documents_cached": len(lib.cached_document_ids()) if hasattr(lib, "cached_document_ids") else None,
+           "doc_cache_size": getattr(lib, "doc_cache_size", None)}
     svc.close()
     return out
 
@@ -397,11 +400,33 @@ PROFILE_NOTES = [
     "the same longest common substring by C-speed substring tests (identical results on 200,000 random pairs), name "
     "keys cached per name, a set-based scope filter, and passage retrieval that looks up the scoped documents' chunks "
     "instead of testing every chunk's metadata. p50 336 → 23 ms, p95 547 → 45 ms (profiled, 100 reports).",
-    "Memory is not flat in the number of reports (known gap): the answering engine loads every document of the library "
-    "on its first question (entity resolution reads all tables; 17 s at 1,000 reports) and the chunk map keeps every "
-    "chunk's text and metadata (about 0.7 GB at 221,395 chunks), so the query process grows from 148 MB (10 reports) "
-    "to 1.9 GB (1,000).",
+    "Query memory, what the scale run showed: the answering engine loaded every document of the library on its first "
+    "question (entity resolution read all tables; about 20 s at 1,000 reports) and the chunk map kept every chunk's "
+    "text and metadata (about 0.7 GB at 221,395 chunks): the query process grew from 148 MB (10 reports) to 1.9 GB "
+    "(1,000). Fix: entity records per report in SQLite (migrated on open for older libraries), documents read through "
+    "a bounded LRU, a bounded candidate set for questions over many reports, chunks looked up by id (see Scale).",
 ]
+
+
+def _before_after(s: dict) -> list[str]:
+    """The query process before the entity records and the bounded document cache, next to this run."""
+    before = s.get("scale_before")
+    if not before or not s.get("scale"):
+        return []
+    now = {lv["n"]: lv["query"] for lv in s["scale"]["levels"] if "error" not in lv["query"]}
+    L = [f"Query process before (commit {before['commit']}, same machine, same corpus) and now:", "",
+         "| reports | first query (s) before → now | p50 (ms) before → now | p95 (ms) before → now | "
+         "RSS after 1st query (MB) before → now | peak RSS (MB) before → now | answered as expected before → now |",
+         "|---:|---:|---:|---:|---:|---:|---:|"]
+    for b in before["levels"]:
+        q = now.get(b["n"])
+        if q is None:
+            continue
+        L.append(f"| {b['n']:,} | {b['first_query_s']} → {q['first_query_s']} | {b['p50_ms']} → {q['p50_ms']} | "
+                 f"{b['p95_ms']} → {q['p95_ms']} | {b['rss_after_first_query_mb']} → {q['rss_after_first_query_mb']} | "
+                 f"{b['peak_rss_mb']} → **{q['peak_rss_mb']}** | {b['answered_as_expected']} → "
+                 f"{q.get('answered_as_expected')} |")
+    return L + [""]
 
 
 def _fmt(x, suffix: str = "") -> str:
@@ -445,8 +470,9 @@ def render_md(s: dict) -> str:
               "(benchmarks/corpus.py: one in five a sample PDF with new metadata, the rest text exports with names and "
               f"years varied). Batch ingest with {sc['workers']} worker processes; each level adds to the previous one.", "",
               "| reports | pages added | ingest wall (s) | cost per page wall / CPU (ms) | BM25 rebuild (s) | query p50 (ms) | "
-              "query p95 (ms) | SQLite (MB) | BM25 (MB) | Chroma (MB) | peak RSS ingest parent / worker (MB) | "
-              "peak RSS queries (MB) | answered as expected |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "query p95 (ms) | first query (s) | SQLite (MB) | BM25 (MB) | Chroma (MB) | peak RSS ingest parent / worker (MB) | "
+              "RSS queries: start / after 1st / peak (MB) | answered as expected |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for lv in sc["levels"]:
             i, q = lv["ingest"], lv["query"]
             if "error" in i or "error" in q:
@@ -454,19 +480,34 @@ def render_md(s: dict) -> str:
                 continue
             L.append(f"| {q['reports']:,} | {i['pages_added']:,} | {i['ingest_wall_s']} | {i['ms_per_page_wall']} / "
                      f"{i['ms_per_page_cpu']} | {i['bm25_rebuild_s']} | {q['p50_ms']} | **{q['p95_ms']}** | "
-                     f"{q['disk']['sqlite_mb']} | {q['disk']['bm25_mb']} | {q['disk']['chroma_mb']} | "
-                     f"{i['peak_rss_parent_mb']} / {i['peak_rss_worker_mb']} | {q['peak_rss_mb']} | "
+                     f"{q['first_query_s']} | {q['disk']['sqlite_mb']} | {q['disk']['bm25_mb']} | {q['disk']['chroma_mb']} | "
+                     f"{i['peak_rss_parent_mb']} / {i['peak_rss_worker_mb']} | {q['rss_start_mb']} / "
+                     f"{q['rss_after_first_query_mb']} / **{q['peak_rss_mb']}** | "
                      f"{q.get('answered_as_expected')}/{q['questions']} |")
         last = sc["levels"][-1]["query"]
         L += ["", f"Target: query p95 ≤ 500 ms at 1,000 reports without an LLM — measured **{_fmt(last.get('p95_ms'))} ms** "
               f"at {last.get('reports')} reports ({last.get('questions')} questions, first query after opening "
-              f"{_fmt(last.get('first_query_s'))} s: loading the library into the engine). Chunks at the last level: "
+              f"{_fmt(last.get('first_query_s'))} s: the entity records and the BM25 index). Chunks at the last level: "
               f"{sc['levels'][-1]['ingest'].get('chunks'):,}.", "",
+              "Query memory: the answering engine keeps a compact entity record per report (header, project names with "
+              "their table, units named in the tables; stored in SQLite at ingest) and reads full documents on demand "
+              "through a bounded LRU (`AUDIT_DOC_CACHE_SIZE`, default 32 documents); passages are looked up by id in "
+              "SQLite, never the whole chunk table; a question whose scope holds more than `AUDIT_QA_MAX_DOCUMENTS` "
+              "(default 16) reports is answered from its best candidates (projects it names, then BM25 hits, then "
+              "library order) and says so. What still grows with the library is the BM25 index itself (its matrix and "
+              "chunk ids) and the entity records. "
+              + ("Documents read while answering the questions at each level: "
+                 + ", ".join(f"{lv['query'].get('documents_read')} at {lv['n']:,}" for lv in sc["levels"]
+                             if lv["query"].get("documents_read") is not None)
+                 + f" (cache {sc['levels'][-1]['query'].get('doc_cache_size')} documents)."
+                 if any(lv["query"].get("documents_read") is not None for lv in sc["levels"]) else ""), "",
               "Cost per page: wall-clock and CPU seconds (parent + workers) of the batch that added the level's reports, "
               "divided by the pages it added (a text export counts as one page). Cost per query: the p50/p95 above. "
               "BM25 rebuild: a full rebuild from the stored tokens at that size (what removing a document costs on top). "
               "Chroma is empty here (no dense model in the scale run). Peak RSS of the ingest parent includes that "
-              "rebuild; the queries' RSS is reached on the first question (see the memory note below).", "",
+              "rebuild. RSS queries: the query process when it starts, after its first question (the library opened) "
+              "and its peak over the 196 questions.", "",
+              *_before_after(s),
               "Answered as expected: the question set is written for the ten samples; the generated reports repeat "
               "their departments (PDF copies are the same department's report, text variants keep the names with a "
               "suffix), so at 100 and 1,000 reports some questions that name a department match several reports and "

@@ -66,7 +66,7 @@ CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS doc_entities (doc_id TEXT PRIMARY KEY, version INTEGER, json TEXT);
 """
-DEFAULT_DOC_CACHE = 48  # documents kept decompressed in memory (least recently used evicted)
+DEFAULT_DOC_CACHE = 32  # documents kept decompressed in memory (least recently used evicted)
 
 
 @dataclass

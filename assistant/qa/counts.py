@@ -79,10 +79,27 @@ def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     units = asked_units(q)
     if units is None:
         return None
+    s = squash(q)
+    by_condition = bool(_GRADE_Q.search(s) or _THRESH_Q.search(s))
+    if not by_condition:
+        # “对几个部门整体支出开展了评价”: a count the report states beats counting a department's rows
+        ans = _stated_count(eng, q, scope, units)
+        if ans is not None:
+            return ans
     ans = _list_count(eng, q, scope)
     if ans is not None:
         return ans
-    return _stated_count(eng, q, scope, units)
+    return None if not by_condition else _stated_count(eng, q, scope, units)
+
+
+def count_not_found(eng: Engine, q: str, scope: Scope, units: tuple[str, ...]) -> Answer | None:
+    """A question for a number of people / visits / vehicles that no sentence states: say so, never
+    answer with a passage that holds some other number."""
+    if units in (("个", "项"), ("项", "个")):
+        return None
+    who = display_name(scope.docs[0]) if scope.named and scope.docs else ""
+    term = count_term(q, [a for v in eng._aliases_of(scope.docs).values() for a in v]) or "所问数量"
+    return Answer(f"资料库中没有找到{who}“{term}”的数量：报告的文字说明和表格中没有写明。", False, route="not_found")
 
 
 # ---------------------------------------------------------------------- rows of a list

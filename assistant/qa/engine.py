@@ -16,7 +16,7 @@ from typing import Any
 
 from ..documents import Cell, Document, Row, Table
 from .answer import Answer, Fig, fmt_num, places_of
-from .counts import asked_units, count_answer, group_answer
+from .counts import asked_units, count_answer, count_not_found, group_answer
 from .entities import (
     METRICS,
     DocProfile,
@@ -43,20 +43,20 @@ from .entities import (
 FINDINGS_RE = re.compile(r"(不一致|问题|错误|差错|异常|疑点|矛盾|有误|不符|对不上|勾稽)")
 FINDINGS_ASK_RE = re.compile(r"(哪些|什么|有没有|有无|是否|列出|几处|多少处|几个|存在)")
 CHECK_RE = re.compile(r"(复核|核对|核实|核算|验证|校验|对不对|是否正确|算得对|算对|重新计算|复算)")
-COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|排名|排第|前[三五十]|后[三五]|哪个项目|哪些项目|哪一个|哪项)")
+COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|垫底|倒数第一|最差|最好|排第一|第一名|排名|排第|前[三五十]|后[三五]|哪个项目|哪些项目|哪一个|哪项)")
 OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
 OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
-OP_SUM = re.compile(r"(加起来|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
+OP_SUM = re.compile(r"(加起来|加一块|加一起|加在一起|合在一起|加上|总共|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
 OP_DIFF = re.compile(r"(相差|差额|差多少|差几|差了?多大|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
                      r"没执行|未执行|尚未执行|没花|未花|剩余多少|剩下多少|比.{1,20}(多|少|高|低))")
 ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
 
 NOT_FOUND_PREFIX = "资料库中没有找到"
 CHANGE_Q_RE = re.compile(r"(比|较|与|跟|和)(上年|去年|上一年度?|上年度)|同比|上年(多|少|增|减)")
-WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|谁)(的)?([\u4e00-\u9fff]{0,4}?)(更|比较)?(高|低|多|少|大|小)|"
+WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|哪块|哪一块|哪边|谁)(的)?([\u4e00-\u9fff]{0,4}?)(更|比较)?(高|低|多|少|大|小)|"
                              r"(高|低|多|少|大|小)还是(高|低|多|少|大|小)")
 # “还有多少没执行”, “预算还剩多少没花”: budget minus what was spent, the two columns implied
-IMPLIED_REMAIN_RE = re.compile(r"(没执行|未执行|尚未执行|没有执行|还剩|剩下|剩余|没花|未花|没有花|没用完|未用完|没支出|未支出)")
+IMPLIED_REMAIN_RE = re.compile(r"(没用掉|没花出去|没花掉|未用掉|结余了?多少|余下|没执行|未执行|尚未执行|没有执行|还剩|剩下|剩余|没花|未花|没有花|没用完|未用完|没支出|未支出)")
 RANK_ROWS_RE = re.compile(r"哪(一|个|些)?(类|项|种|款|笔|科目|资产|支出)|什么(支出|资产|科目)")
 GROWTH_WHY_RE = re.compile(r"(翻了?一?番|翻了?[一两二几]?倍|增长了?一倍|增加了?一倍|成倍)")
 WHY_RE = re.compile(r"(为什么|为何|原因|理由|措施|建议|哪些问题|什么问题|怎么|如何|做法|经验)")
@@ -71,11 +71,11 @@ SECTION_INLINE = {
 # headings to skip, extra query words)
 SECTION_ASKS = {
     "problem": (r"问题|不足|短板|薄弱", r"问题|不足", r"整改|建议|措施|对策", "存在的问题 主要问题 问题及原因分析"),
-    "measure": (r"措施|建议|改进|对策|整改", r"措施|建议|改进|对策|整改", r"问题",
+    "measure": (r"措施|建议|改进|对策|整改|怎么改|如何改|下一步|打算怎么|准备怎么", r"措施|建议|改进|对策|整改", r"问题",
                 "改进措施 意见建议 下一步 对策"),
 }
 OP_WORDS_RE = re.compile(r"(多还是少|少还是多|高还是低|低还是高|大还是小|小还是大|还是|一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
-                         r"差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
+                         r"没花出去|没花掉|没用掉|未用掉|保留[一两二三四0-9]位小数|保留整数|四舍五入|精确到[^，,。？?]{0,4}|比重|两块|三块|几块|这几项|三项|之间|差几个点|差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
                          r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
 
@@ -171,7 +171,8 @@ class Engine:
                 ans = group_answer(self, q, scope)
                 if ans is not None:
                     return ans
-            if re.search(r"为什么|为何|什么原因|原因是|的原因|原因有|啥原因|咋回事|怎么回事", s):
+            if re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
+                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报", s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
                 if GROWTH_WHY_RE.search(s):
                     g = self._growth_passage(q, scope)
@@ -203,6 +204,10 @@ class Engine:
                 ans = None  # “公务接待了多少人次” is a count, never the 公务接待费 amount
             if ans is not None and ans.found:
                 return ans
+            if units is not None:
+                nf = count_not_found(self, q, scope, units)
+                if nf is not None:
+                    return nf
             if GROWTH_WHY_RE.search(s):
                 g = self._growth_passage(q, scope)
                 if g is not None:
@@ -300,7 +305,11 @@ class Engine:
         if len(chosen) > self.max_scope_docs and not document:
             sq = squash(q)
             if not (self._is_findings(sq) or CHECK_RE.search(sq)):  # findings and checks read SQLite only
+                total = len(chosen)
                 chosen = self._narrow(q, chosen, named)
+                note = (note + "\n" if note else "") + (
+                    f"（资料库中有{total}份报告符合问题的范围，只查看了其中最相关的{len(chosen)}份；"
+                    f"可在问题中写明报告名称或年度以缩小范围。）")
         return Scope(docs=[p.doc for p in chosen], named=named or bool(document), note=note)
 
     def _narrow(self, q: str, profiles: list[DocProfile], named: bool) -> list[DocProfile]:
@@ -626,7 +635,21 @@ class Engine:
         longer = self._longer_term(q, scope, mets)
         if longer is not None:
             return longer
-        doc_mets = [m for _, m, _ in mets if m.scope == "document"]
+        sq = squash(q)
+        doc_mets = [m for _, m, a in mets if m.scope == "document"]
+        named_table = [m for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"[^，,。]{0,4}表", sq)]
+        if named_table and len(doc_mets) > len(named_table):
+            # “三公经费表上公务接待费的预算数”: 三公经费 names the table, 公务接待费 the figure
+            doc_mets = [m for m in doc_mets if m not in named_table]
+        inside = [a for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"(里面|里|中|当中|之中|下)", sq)]
+        if inside and len(scope.docs) <= 3:
+            # “基本支出里商品和服务支出决算多少”: a row inside the metric's table
+            q_rest = sq
+            for a in inside:
+                q_rest = q_rest.replace(squash(a), "|")
+            row = self._row_lookup(q_rest, scope)
+            if row is not None and row.found:
+                return row
         proj_mets = [m for _, m, _ in mets if m.scope == "project"]
         projects = self._resolve_projects(q, scope, proj_mets[0] if proj_mets else None)
         if projects and proj_mets:
@@ -896,7 +919,8 @@ class Engine:
         s = squash(q)
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "")
-        return bool(OP_SHARE.search(s) or OP_RATIO.search(s) or OP_SUM.search(s) or OP_DIFF.search(s))
+        return bool(OP_SHARE.search(s) or OP_RATIO.search(s) or OP_SUM.search(s) or OP_DIFF.search(s)
+                    or IMPLIED_REMAIN_RE.search(s))
 
     def _two_operands(self, q: str, scope: Scope) -> bool:
         s = squash(q)
@@ -908,7 +932,50 @@ class Engine:
             narr = self._narrative_operands(q, scope)
             if len(narr) >= 2:
                 return narr
+            parts = self._part_operands(q, scope)
+            if len(parts) >= 2:
+                return parts
         return ops
+
+    def _part_operands(self, q: str, scope: Scope) -> list[Fig]:
+        """Each operand resolved on its own — a table row, a metric or a stated figure: “信息化建设和财政委托业务支出
+        哪个决算大”, “工资福利支出占基本支出的比重”, “政府采购货物加服务一共多少” (服务 takes 政府采购 from its partner)."""
+        if len(scope.docs) != 1 or CHANGE_Q_RE.search(squash(q)) or re.search(r"上年|去年|同比", squash(q)):
+            return []  # a change against last year is a stated figure, not two operands
+        s = self._strip_docs(q)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|模板", "|", s)
+        s = OP_WORDS_RE.sub("|", s)
+        parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
+        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)]
+        if not 2 <= len(parts) <= 4:
+            return []
+        figs: list[Fig] = []
+        for i, part in enumerate(parts):
+            f = self._one_operand(part, scope)
+            if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
+                f = self._one_operand(parts[0][: -len(part)] + part, scope)
+            if f is None:
+                return []
+            figs.append(f)
+        if len({(f.source.page, f.source.line, f.value) if f.source else id(f) for f in figs}) < len(figs):
+            return []  # two parts resolved to the same figure: not two operands
+        return figs
+
+    def _one_operand(self, part: str, scope: Scope) -> Fig | None:
+        row = self._row_lookup(part, scope)
+        if row is not None and row.found and row.figures:
+            return row.figures[0]
+        mets = [m for _, m, a in find_metrics(part) if m.scope == "document" and len(squash(a)) >= len(part) - 2]
+        if mets:  # (an alias inside a longer term — 支出总额 in 政府采购支出总额 — is not that metric)
+            cols = find_columns(part)
+            hits = self._doc_metric_figs(scope.docs[0], mets[0], cols[0][1] if cols else None)
+            nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+            if nums:
+                return nums[0]
+        best = self._narrative_matches(part, scope)
+        if len(best) == 1:
+            return self._narr_fig(best[0])
+        return None
 
     def _implied_remain(self, q: str, scope: Scope) -> list[Fig] | None:
         """“还有多少钱没执行” = 预算 − 执行数; “预算还剩多少没花” = 预算数 − 决算数 (the columns are implied)."""
@@ -923,7 +990,6 @@ class Engine:
             e = self._project_cells(p, em, "")
             if b and e:
                 return [b[0][0], e[0][0]]
-            return None
         if doc_mets:
             m = doc_mets[0]
             for d in scope.docs[:1]:
@@ -951,10 +1017,21 @@ class Engine:
         if len(term) >= 2 and (scope.named or len(scope.docs) == 1):
             b = self._narrative_matches(q, scope, term=term, relation="budget")
             if len(b) == 1:
-                v = [m for m in self._narrative_matches(q, scope, term=term, relation="value")
-                     if m.doc.id == b[0].doc.id and m.fig.sentence == b[0].fig.sentence]
-                if len(v) == 1:
-                    return [self._narr_fig(b[0]), self._narr_fig(v[0])]
+                from .narrative_lookup import match_figures
+
+                # the spending stated in the same sentence as that budget
+                allv = [m for m in match_figures(q, [b[0].doc], self._aliases_of([b[0].doc]), term=term,
+                                                 relation="value") if m.fig.relation == "value" and m.fig is not b[0].fig]
+                src = b[0].fig.source
+                v = [m for m in allv if m.fig.sentence == b[0].fig.sentence] or \
+                    [m for m in allv if (m.fig.source.page, m.fig.source.line) == (src.page, src.line)]
+                if v:
+                    fb, fv = self._narr_fig(b[0]), self._narr_fig(v[0])
+                    if not re.search(r"预算", fb.label):
+                        fb.label += "预算数"
+                    if not re.search(r"决算|执行|实际|支出数", fv.label):
+                        fv.label += "决算数"
+                    return [fb, fv]
         return None
 
     def _partial_projects(self, q: str, scope: Scope) -> list[ProjectRef]:
@@ -1101,7 +1178,9 @@ class Engine:
                 return sq.find(sub) if sub else -1
 
             pa, pb = _pos(ops[0]), _pos(ops[1])
-            if 0 <= pa < pb and re.search(r"(中|里|之中|当中|内)的?$", sq[:pb]) and "占" in sq[pb:]:
+            zhan = sq.find("占")
+            if 0 <= pa < pb and zhan > pb:
+                # “三公经费决算里，公务接待费占了百分之多少”: both stand before 占, the nearer one is the part
                 ops = [ops[1], ops[0]]
                 vals = [vals[1], vals[0]]
         a, b = ops[0], ops[1]
@@ -1287,7 +1366,7 @@ class Engine:
         if not scope.named and len(scope.docs) > 1:
             return []
         s = self._strip_docs(q)
-        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度", "", s)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)", "", s)
         s = OP_WORDS_RE.sub("|", s)
         parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
@@ -1475,7 +1554,7 @@ class Engine:
         if len(scope.docs) != 1:
             return None
         doc = scope.docs[0]
-        want_low = bool(re.search(r"最低|最少|最小|后[三五]|倒数", s))
+        want_low = bool(re.search(r"最低|最少|最小|垫底|最差|后[三五]|倒数", s))
         best = None
         for t in doc.tables:
             if t.kind in self.RANK_SKIP_KINDS:
@@ -1557,7 +1636,7 @@ class Engine:
         m = mets[0] if mets else next(x for x in METRICS if x.key == "得分")
         if m.key == "等级":
             m = next(x for x in METRICS if x.key == "得分")
-        want_low = bool(re.search(r"最低|最少|最小|最差|后[三五]|倒数", s))
+        want_low = bool(re.search(r"最低|最少|最小|最差|垫底|后[三五]|倒数", s))
         n = 1
         mm = re.search(r"[前后]([三五十二])", s)
         if mm:
@@ -1720,7 +1799,7 @@ class Engine:
         filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
         query = self._strip_docs(q) if filters else q
         sq = squash(q)
-        why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事", sq))
+        why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
         raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else ""), k=25, filters=filters)
         kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
@@ -1764,7 +1843,8 @@ class Engine:
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
-            content = re.sub(r"为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行", "|", content)
+            content = re.sub(r"为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
+                             r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         if not hits or not qtok:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
@@ -1824,15 +1904,15 @@ class Engine:
 
 # ---------------------------------------------------------------------- helpers
 # names that contain a conjunction: never split into two operands
-_AND_TERMS = ("社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
+_AND_TERMS = ("规划与管理", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
               "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术")
 
 
 def split_operands(s: str, seps: str) -> list[str]:
     """Split the question's operand words at the conjunctions, keeping “社会保障和就业” whole."""
     for t in _AND_TERMS:
-        s = s.replace(t, t.replace("和", "\x00"))
-    return [x.replace("\x00", "和") for x in re.split(seps, s)]
+        s = s.replace(t, t.replace("和", "\x00").replace("与", "\x01"))
+    return [x.replace("\x00", "和").replace("\x01", "与") for x in re.split(seps, s)]
 
 
 def _u(unit: str | None) -> str:

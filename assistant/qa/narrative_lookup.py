@@ -18,6 +18,7 @@ from .entities import lcs_len, squash
 # words that ask, not name: stripped before matching
 _ASK = re.compile(r"(多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
+                  r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
 _YEARS = re.compile(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|上年|当年")
 # relation words of the question → wanted relation
@@ -60,6 +61,9 @@ def clean_subject(subject: str, aliases: list[str] | None = None) -> str:
 def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     """(subject words, wanted relation or None) of a question."""
     s = expand_abbrev(squash(q))
+    s = re.sub(r"还没有|还没|尚未|没有", "未", s).replace("已经", "已")  # colloquial → the reports' words
+    s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
+    s = re.sub(r"测试问题版本|测试版本?|正式版本?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
     for a in sorted(aliases, key=len, reverse=True):
         if len(a) >= 2:
             s = s.replace(a, "|")
@@ -142,6 +146,11 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 continue
             cover_t = n / len(term)
             cover_s = n / len(subj)
+            # words in another order (“政府采购货物” / “货物采购金额”): the subject's characters the term has
+            chars_s = sum(1 for ch in subj if ch in term) / len(subj)
+            extra = sum(1 for ch in set(term.replace(sub, "", 1)) if ch in subj)
+            if chars_s >= 0.6 and n >= 2:
+                cover_s = max(cover_s, chars_s)
             if cover_s < 0.5:
                 # “三公经费” against “三公经费财政拨款支出决算数”: the funding and column words are not the subject
                 core = re.sub(r"(财政拨款|支出决算数|决算数|支出决算|支出)", "", subj)
@@ -164,7 +173,10 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 cover_t = (n + got) / len(term)
             if cover_t < 0.8 or cover_s < 0.5:
                 continue
-            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0)
+            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
+                + 0.03 * (term.find(sub) + len(sub)) / len(term)
+            # ties: the longer common words, the subject that also carries the question's other words, and the
+            # head noun (Chinese puts it last: “政府采购里工程采购” asks for 工程采购)
             if relation:
                 if f.relation == relation or (relation == "budget" and budget_subject):
                     score += 1.0
