@@ -150,3 +150,44 @@ def test_two_operands_from_the_prose_about_one_project(svc):
     assert out["found"] and out["route"] == "compute", out["answer"]
     assert _vals(out)[0] == Decimal("1667.87")
     assert {f["source"]["document"] for f in out["figures"] if not f.get("computed")} == {XINFENG}
+
+
+# ---------------------------------------------------------------- operands one by one, lists, absent counts
+def test_rows_of_two_tables_compared_part_by_part(svc):
+    out = svc.ask("规资局行政单位医疗和事业单位医疗哪块支出多，多出多少")
+    assert out["found"] and out["route"] == "compare", out["answer"]
+    first = out["answer"].split("\n")[0]
+    assert _vals(out)[0] == Decimal("155.94") and first.startswith("事业单位医疗") and "更多" in first
+
+
+def test_share_with_the_whole_named_first(svc):
+    out = svc.ask("党政办三公经费决算里面，公务接待费占多大比例")
+    assert out["found"] and out["route"] == "compute", out["answer"]
+    assert _vals(out)[0] == Decimal("58.72")  # 5.15 ÷ 8.77
+
+
+def test_a_row_inside_a_metric_table(svc):
+    out = svc.ask("蓉江政务服务中心基本支出中商品和服务支出是多少")
+    assert out["found"] and _vals(out)[0] == Decimal("12.22"), out["answer"]
+
+
+def test_rows_meeting_a_condition_are_listed_with_their_values(svc):
+    out = svc.ask("经开区得分低于75分的项目有哪些")
+    assert out["found"] and _vals(out)[0] == Decimal("2"), out["answer"]
+    assert "（得分73）" in out["answer"] and "（得分74.4）" in out["answer"]
+
+
+def test_a_head_count_no_report_states_is_not_found(svc):
+    out = svc.ask("财政局年末在职人员有多少人")
+    assert not out["found"] and "人员" in out["answer"], out["answer"]
+
+
+def test_same_project_name_in_two_tables_uses_the_one_with_the_metric(svc):
+    out = svc.ask("信丰高新区23年工作经费跟23年职业年金财政负担部分的跟踪期执行率差多少")
+    assert out["found"], out["answer"]
+    assert _vals(out)[0] == Decimal("27.81")
+
+
+def test_stated_count_over_a_department_row_count(svc):
+    out = svc.ask("经开区财政局委托第三方对几个部门整体支出做了评价")
+    assert out["found"] and _vals(out)[0] == Decimal("10"), out["answer"]

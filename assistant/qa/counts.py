@@ -75,6 +75,14 @@ def group_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     return _list_count(eng, q, scope, need_list_word=False)
 
 
+def list_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
+    """“得分低于80分的项目有哪些”, “评为良的项目有哪些”: the rows meeting the condition, counted and named."""
+    s = squash(q)
+    if not (_GRADE_Q.search(s) or _THRESH_Q.search(s)):
+        return None
+    return _list_count(eng, q, scope, need_list_word=False)
+
+
 def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     units = asked_units(q)
     if units is None:
@@ -209,7 +217,9 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
                       source=src_rows[0] if src_rows else None, text=str(n), table=t, computed=True,
                       formula=formula)
             figs.append(fig)
-            names = "、".join(f"“{r.label}”" for r in rows[:12]) + ("等" if n > 12 else "")
+            tcol = _thresh_column(th.group(1), th.group(4), t.columns) if th is not None else None
+            names = "、".join(f"“{r.label}”" + (f"（{tcol}{r.cells[tcol].text}）" if tcol and r.cells.get(tcol) else "")
+                             for r in rows[:12]) + ("等" if n > 12 else "")
             lines.append(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{'、'.join(cond)}的项目共{n}个"
                          + (f"：{names}" if n else "") + "。")
             lines.append(f"计算：逐行计数（《{doc.name}》{t.kind_name}{where}，不含合计行）。")

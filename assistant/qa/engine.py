@@ -16,7 +16,7 @@ from typing import Any
 
 from ..documents import Cell, Document, Row, Table
 from .answer import Answer, Fig, fmt_num, places_of
-from .counts import asked_units, count_answer, count_not_found, group_answer
+from .counts import asked_units, count_answer, count_not_found, group_answer, list_answer
 from .entities import (
     METRICS,
     DocProfile,
@@ -75,7 +75,7 @@ SECTION_ASKS = {
                 "改进措施 意见建议 下一步 对策"),
 }
 OP_WORDS_RE = re.compile(r"(多还是少|少还是多|高还是低|低还是高|大还是小|小还是大|还是|一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
-                         r"没花出去|没花掉|没用掉|未用掉|保留[一两二三四0-9]位小数|保留整数|四舍五入|精确到[^，,。？?]{0,4}|比重|两块|三块|几块|这几项|三项|之间|差几个点|差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
+                         r"花得|用得|花的|没花出去|没花掉|没用掉|未用掉|保留[一两二三四0-9]位小数|保留整数|四舍五入|精确到[^，,。？?]{0,4}|比重|两块|三块|几块|这几项|三项|之间|差几个点|差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
                          r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
 
@@ -89,7 +89,9 @@ class Scope:
 class Engine:
     """Deterministic question answering over a :class:`index.library.Library`."""
 
-    MAX_SCOPE_DOCS = 16  # reports a question is answered from at most when it names none (or a large family)
+    # reports a question is answered from at most when it names none (or names a large family); at least the ten
+    # sample reports, so that a small library is never narrowed
+    MAX_SCOPE_DOCS = 12
 
     def __init__(self, library, retriever=None) -> None:
         self.library = library
@@ -171,6 +173,10 @@ class Engine:
                 ans = group_answer(self, q, scope)
                 if ans is not None:
                     return ans
+                if re.search(r"哪些|有什么|列出|列一下|都有谁|名单", s):
+                    ans = list_answer(self, q, scope)  # “得分低于80分的项目有哪些”
+                    if ans is not None:
+                        return ans
             if re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
                          r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报", s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
@@ -954,9 +960,13 @@ class Engine:
             f = self._one_operand(part, scope)
             if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
                 f = self._one_operand(parts[0][: -len(part)] + part, scope)
+            if f is None and len(part) <= 2:
+                continue  # a leftover word (“花得”, “两者”), not an operand
             if f is None:
                 return []
             figs.append(f)
+        if len(figs) < 2:
+            return []
         if len({(f.source.page, f.source.line, f.value) if f.source else id(f) for f in figs}) < len(figs):
             return []  # two parts resolved to the same figure: not two operands
         return figs
@@ -1102,6 +1112,12 @@ class Engine:
                 out = []
                 for p in distinct[:4]:
                     hits = self._project_cells(p, m, q)
+                    if not hits:  # the same name in another table that has the metric (项目清单 vs 评价结果表)
+                        for twin in self._projects_in(scope):
+                            if twin is not p and squash(twin.name) == squash(p.name) and twin.kind in m.kinds:
+                                hits = self._project_cells(twin, m, q)
+                                if hits:
+                                    break
                     if not hits:
                         return Answer(f"{NOT_FOUND_PREFIX}“{p.name}”的{m.key}。", False, route="not_found")
                     out.append(hits[0][0])

@@ -194,7 +194,8 @@ def explicit_years(q: str) -> list[int]:
     return years
 
 
-RELATIVE_YEARS = {"今年": 0, "本年度": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
+# (“本年度”, “当年” in a question mean the report's own year, as the reports use them: no filter, no note)
+RELATIVE_YEARS = {"今年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2}
 
 
 def relative_year(q: str) -> int | None:

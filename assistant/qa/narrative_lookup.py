@@ -62,6 +62,8 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     """(subject words, wanted relation or None) of a question."""
     s = expand_abbrev(squash(q))
     s = re.sub(r"还没有|还没|尚未|没有", "未", s).replace("已经", "已")  # colloquial → the reports' words
+    s = re.sub(r"签了|签下", "签约", s)
+    s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
     s = re.sub(r"测试问题版本|测试版本?|正式版本?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
     for a in sorted(aliases, key=len, reverse=True):
@@ -139,8 +141,8 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             budget_subject = f.relation == "value" and bool(_BUDGET_IN_SUBJECT.search(subj))
             if relation == "budget" and budget_subject:
                 subj = _BUDGET_IN_SUBJECT.sub("", subj)  # “政府采购预算总额 71.5 万元” states a budget as its subject
-            if len(subj) < 2:
-                continue
+            if len(subj) < 2 or subj in ("项目", "资金", "支出", "收入", "经费", "金额", "以上项目", "累计", "其中"):
+                continue  # a bare generic noun names nothing the question could mean
             n, sub = lcs_len(term, subj)
             if n < 2:
                 continue
@@ -171,7 +173,11 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                     got += n2
                     left = left.replace(sub2, "", 1)
                 cover_t = (n + got) / len(term)
-            if cover_t < 0.8 or cover_s < 0.5:
+            chars_t = sum(1 for ch in term if ch in subj) / len(term)
+            if cover_t < 0.8 and chars_t >= 0.9 and n >= 2 and len(term) >= 4:
+                cover_t = 0.8  # the question's words, in another order (“签约新项目” / “新签约项目”)
+            if cover_t < (0.5 if count_units is not None else 0.8) or cover_s < 0.5:
+                # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
                 continue
             score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term)
