@@ -42,7 +42,7 @@ _GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等
 _GRADE_Q = re.compile(r"(评为|评价为|等级为|等级是|结果为|评级为|定为|获评|是|为)?[“\"「]?(不合格|优秀|良好|中等|合格|优|良|中|差)"
                       r"[”\"」]?(等级|级|的|等)")
 _THRESH_Q = re.compile(r"(得分|分数|执行率|预算)?(低于|少于|不足|不到|小于|高于|超过|大于|多于|以上|以下|及以上|及以下|"
-                       r"未达到|达到)\s*(\d+(?:\.\d+)?)\s*(分|%|万元|万)?(以上|以下)?")
+                       r"未达到|达到|等于|得了?|为|是|打了?|)\s*(\d+(?:\.\d+)?)\s*(分|%|万元|万)(以上|以下)?(?!项|个)")
 _LIST_KINDS = ("results_list", "project_list")
 
 
@@ -78,7 +78,7 @@ def group_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
 def list_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     """“得分低于80分的项目有哪些”, “评为良的项目有哪些”: the rows meeting the condition, counted and named."""
     s = squash(q)
-    if not (_GRADE_Q.search(s) or _THRESH_Q.search(s)):
+    if not (_GRADE_Q.search(s) or _threshold(s)):
         return None
     return _list_count(eng, q, scope, need_list_word=False)
 
@@ -88,7 +88,7 @@ def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     if units is None:
         return None
     s = squash(q)
-    by_condition = bool(_GRADE_Q.search(s) or _THRESH_Q.search(s))
+    by_condition = bool(_GRADE_Q.search(s) or _threshold(s))
     if not by_condition:
         # “对几个部门整体支出开展了评价”: a count the report states beats counting a department's rows
         ans = _stated_count(eng, q, scope, units)
@@ -111,6 +111,18 @@ def count_not_found(eng: Engine, q: str, scope: Scope, units: tuple[str, ...]) -
 
 
 # ---------------------------------------------------------------------- rows of a list
+def _threshold(s: str) -> re.Match | None:
+    """A condition on a number: “得分低于80分”, “执行率不到50%”, “得90分”, “执行率100%”."""
+    for m in _THRESH_Q.finditer(s):
+        if m.group(2) or m.group(1):
+            return m
+    return None
+
+
+def _op(m: re.Match) -> str:
+    return m.group(5) or m.group(2) or "等于"
+
+
 def _grade_of(text: str) -> str:
     t = squash(text)
     return _GRADES.get(t, t)
@@ -124,7 +136,7 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
     gm = _GRADE_Q.search(s)
     if gm and (gm.group(1) or gm.group(3) in ("等级", "级")):
         grade = _GRADES[gm.group(2)]
-    th = _THRESH_Q.search(s)
+    th = _threshold(s)
     unit = max((o for o in getattr(eng, "_orgs", ()) if o in s and len(o) >= 3), key=len, default=None)
     if unit is not None and any(unit in squash(p.name) and squash(p.name) in s for p in eng._projects_in(scope)):
         unit = None  # “区党群工作部整体支出” names one project, not the department's list
@@ -162,16 +174,14 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
                 col = _thresh_column(th.group(1), th.group(4), t.columns)
                 if col is None:
                     continue
-                op, lim = th.group(2), Decimal(th.group(3))
-                if th.group(5):
-                    op = th.group(5)
+                op, lim = _op(th), Decimal(th.group(3))
                 keep = []
                 for r in rows:
                     c = r.cells.get(col)
                     if c is not None and c.is_number and _compare(c.value, op, lim):
                         keep.append(r)
                 rows = keep
-                cond.append(f"{col}{op}{th.group(3)}")
+                cond.append(f"{col}{'为' if op in _EQ_OPS else op}{th.group(3)}{th.group(4) if th.group(4) == '%' else ''}")
             if agg is not None:
                 vcol = _value_column(s, t.columns)
                 if vcol is None:
@@ -223,6 +233,51 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
             lines.append(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{'、'.join(cond)}的项目共{n}个"
                          + (f"：{names}" if n else "") + "。")
             lines.append(f"计算：逐行计数（《{doc.name}》{t.kind_name}{where}，不含合计行）。")
+    if not figs and th is not None and agg is None and unit is None and grade is None:
+        return _self_eval_count(eng, scope, th)
+    if not figs:
+        return None
+    return Answer("\n".join(lines), True, figs, route="compute", formula=figs[0].formula)
+
+
+def _self_eval_count(eng: Engine, scope: Scope, th: re.Match) -> Answer | None:
+    """“自评表里执行率100%的项目有几个”: one 项目支出绩效自评表 per project — its 年度资金总额 row carries the
+    执行率, its 合计 row the 得分."""
+    from index.chunking import table_project
+
+    col = "执行率" if ("执行率" in (th.group(1) or "") or th.group(4) == "%") else "得分"
+    op, lim = _op(th), Decimal(th.group(3))
+    lines, figs = [], []
+    for doc in scope.docs:
+        tables = [t for t in doc.tables if t.kind == "self_eval"]
+        if not tables:
+            continue
+        hits, seen = [], 0
+        for t in tables:
+            name = table_project(t)
+            if col == "执行率":
+                row = next((r for r in t.rows if r.role == "funds" and "总额" in r.label),
+                           next((r for r in t.rows if r.role == "funds"), None))
+            else:
+                row = next((r for r in t.rows if r.role == "total"), None)
+            c = row.cells.get(col) if row is not None else None
+            if c is None or not c.is_number:
+                continue
+            seen += 1
+            if _compare(c.value, op, lim):
+                hits.append((name, c, t))
+        if not seen:
+            continue
+        n = len(hits)
+        cond = f"{col}{'为' if op in _EQ_OPS else op}{th.group(3)}{'%' if col == '执行率' else '分'}"
+        fig = Fig(value=Decimal(n), unit="个", label=f"{cond}的项目个数", doc=doc, source=None, text=str(n),
+                  computed=True, formula=f"计数：{seen}张项目支出绩效自评表中{cond}的表")
+        figs.append(fig)
+        names = "、".join(f"“{nm}”（{c.text}{'%' if col == '执行率' else '分'}，{Fig.from_cell(c, nm, doc, t).where()}）"
+                         for nm, c, t in hits[:12]) + ("等" if n > 12 else "")
+        lines.append(f"{display_name(doc)}{doc.year or ''}年的{seen}张项目支出绩效自评表中，{cond}的项目共{n}个"
+                     + (f"：{names}" if n else "") + "。")
+        lines.append(f"计算：逐表计数（每张自评表的{'年度资金总额行' if col == '执行率' else '合计行'}）。")
     if not figs:
         return None
     return Answer("\n".join(lines), True, figs, route="compute", formula=figs[0].formula)
@@ -245,6 +300,9 @@ def _thresh_column(word: str | None, unit: str | None, columns: list[str]) -> st
     return "得分" if "得分" in columns else None
 
 
+_EQ_OPS = ("等于", "得", "得了", "为", "是", "打", "打了")
+
+
 def _compare(v: Decimal, op: str, lim: Decimal) -> bool:
     if op in ("低于", "少于", "不足", "不到", "小于", "未达到"):
         return v < lim
@@ -254,6 +312,8 @@ def _compare(v: Decimal, op: str, lim: Decimal) -> bool:
         return v >= lim
     if op in ("以下", "及以下"):
         return v <= lim
+    if op in ("等于", "得", "得了", "为", "是", "打", "打了"):
+        return v == lim
     return False
 
 

@@ -49,10 +49,12 @@ OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
 OP_SUM = re.compile(r"(加起来|加一块|加一起|加在一起|合在一起|加上|总共|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
 OP_DIFF = re.compile(r"(相差|差额|差多少|差几|差了?多大|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
                      r"没执行|未执行|尚未执行|没花|未花|剩余多少|剩下多少|比.{1,20}(多|少|高|低))")
-ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|部(?![门分署])|中心|厅|管委会|开发区|高新区|新区))")
+ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|(?<![全内外总])部(?![门分署])|中心|厅|管委会|开发区|"
+                    r"高新区|新区))")
 
 NOT_FOUND_PREFIX = "资料库中没有找到"
 CHANGE_Q_RE = re.compile(r"(比|较|与|跟|和)(上年|去年|上一年度?|上年度)|同比|上年(多|少|增|减)")
+NUMERIC_Q_RE = re.compile(r"多少|几(个|项|人|批|次|家|辆|位|名|场|成|分)|是几|百分之几|占比|比例|比重|金额|总额|数额|万元|几$")
 WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|哪块|哪一块|哪边|谁)(的)?([\u4e00-\u9fff]{0,4}?)(更|比较)?(高|低|多|少|大|小)|"
                              r"(高|低|多|少|大|小)还是(高|低|多|少|大|小)")
 # “还有多少没执行”, “预算还剩多少没花”: budget minus what was spent, the two columns implied
@@ -75,7 +77,7 @@ SECTION_ASKS = {
                 "改进措施 意见建议 下一步 对策"),
 }
 OP_WORDS_RE = re.compile(r"(多还是少|少还是多|高还是低|低还是高|大还是小|小还是大|还是|一共|合计|加起来|之和|总和|共计|合起来|加总|相加|相差|差额|差多少|差了|多多少|少多少|高多少|低多少|"
-                         r"花得|用得|花的|没花出去|没花掉|没用掉|未用掉|保留[一两二三四0-9]位小数|保留整数|四舍五入|精确到[^，,。？?]{0,4}|比重|两块|三块|几块|这几项|三项|之间|差几个点|差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
+                         r"减掉|减去|还剩多少|还剩|剩多少|两类|三类|几类|花得|用得|花的|没花出去|没花掉|没用掉|未用掉|保留[一两二三四0-9]位小数|保留整数|四舍五入|精确到[^，,。？?]{0,4}|比重|两块|三块|几块|这几项|三项|之间|差几个点|差几个百分点|差多少个百分点|差几分|差多少|差了?多少|差几|高几个百分点|低几个百分点|高了|低了|多了|少了|多|少|高|低|几个百分点|百分点|是多少|多少|几倍|"
                          r"的比例|比例|占比|百分之几|两项|两个|项目)")
 
 
@@ -162,9 +164,9 @@ class Engine:
         try:
             if self._is_findings(s):
                 return self._findings(q, scope)
-            if CHECK_RE.search(s):
-                return self._check(q, scope)
             units = asked_units(q)
+            if CHECK_RE.search(s) and units is None:  # “做了多少个项目的自评复核” asks a count, not a check
+                return self._check(q, scope)
             if units is not None:
                 ans = count_answer(self, q, scope)
                 if ans is not None:
@@ -228,12 +230,23 @@ class Engine:
             if narr is not None:
                 return narr
             if ans is not None and "longer_term" in ans.flags:
-                return self._passage(q, scope)
+                return self._numeric_passage(q, scope)
             if ans is not None:
                 return ans
         except (InvalidOperation, ZeroDivisionError) as exc:  # pragma: no cover - defensive
             return Answer(f"无法计算：{exc}", False, route="not_found")
-        return self._passage(q, scope)
+        return self._numeric_passage(q, scope)
+
+    def _numeric_passage(self, q: str, scope: Scope) -> Answer:
+        """The last resort. A question that asks for a number (多少, 几个, 比例 …) and found no cell, stated figure
+        or computation is answered “not found” — the nearest passage is shown as a lead, never as the answer."""
+        p = self._passage(q, scope)
+        s = squash(q)
+        if not p.found or not NUMERIC_Q_RE.search(s) or WHY_RE.search(s):
+            return p
+        lead = p.answer.replace("根据报告原文", "可能相关的原文", 1)
+        return Answer(f"{NOT_FOUND_PREFIX}所问的数值：报告的表格、文字说明中没有与问题对应的数。\n{lead}", False,
+                      citations=p.citations, route="not_found", retrieved=p.retrieved, flags=["lead_only"])
 
     @staticmethod
     def _is_findings(s: str) -> bool:
@@ -374,6 +387,7 @@ class Engine:
         for m in ORG_RE.finditer(s):
             org = m.group(1)
             org = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|关于)", "", org)
+            org = re.sub(r"^(年度?|底|末|初|截至|截止)+", "", org)  # “23年经开区财政局”: the year is not the name
             # “城管分局和机关事务中心”, “赣服通执行率比大厅”: the unit named after the conjunction
             org = re.split(r"和|与|及|跟|比|还是", org)[-1] if not any(org in a for p in self._profiles
                                                                  for a in p.aliases) else org
@@ -653,7 +667,7 @@ class Engine:
             q_rest = sq
             for a in inside:
                 q_rest = q_rest.replace(squash(a), "|")
-            row = self._row_lookup(q_rest, scope)
+            row = self._row_lookup(q_rest, scope) or self._narrative_answer(q_rest, scope)
             if row is not None and row.found:
                 return row
         proj_mets = [m for _, m, _ in mets if m.scope == "project"]
@@ -950,6 +964,10 @@ class Engine:
             return []  # a change against last year is a stated figure, not two operands
         s = self._strip_docs(q)
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|模板", "|", s)
+        ctx = ""
+        m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中)", s)
+        if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
+            ctx, s = m.group(1), s[m.end():]
         s = OP_WORDS_RE.sub("|", s)
         parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
         parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)]
@@ -958,6 +976,8 @@ class Engine:
         figs: list[Fig] = []
         for i, part in enumerate(parts):
             f = self._one_operand(part, scope)
+            if f is None and ctx:
+                f = self._one_operand(ctx + part, scope)
             if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
                 f = self._one_operand(parts[0][: -len(part)] + part, scope)
             if f is None and len(part) <= 2:
@@ -972,6 +992,13 @@ class Engine:
         return figs
 
     def _one_operand(self, part: str, scope: Scope) -> Fig | None:
+        if len(part) <= 3:  # “奖金”, “办公费”: a row named exactly
+            for t in scope.docs[0].tables:
+                for r in t.rows:
+                    if normalize(r.label) == part:
+                        c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
+                        if c is not None:
+                            return Fig.from_cell(c, f"{r.label}{c.source.column or ''}", scope.docs[0], t)
         row = self._row_lookup(part, scope)
         if row is not None and row.found and row.figures:
             return row.figures[0]
@@ -1384,7 +1411,8 @@ class Engine:
         s = self._strip_docs(q)
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)", "", s)
         s = OP_WORDS_RE.sub("|", s)
-        parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
+        parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|？|\?|\|")]
+        parts = [x for x in parts if not re.fullmatch(r"(多少)?(万元|万|元|亿元|亿)?[？?]?", x)]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
                          for p in self._profiles)
         parts = [x for x in parts if len(x) >= 2 and (x not in names or re.search(r"预算|决算|执行|支出|收入", x))]
@@ -1439,6 +1467,12 @@ class Engine:
             # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
         named = [t for t, _, _ in rels if len(t) >= 2]
+        if len(named) == 1 and len(rels) == 3:
+            # “一般公共预算财政拨款支出，决算比年初预算少了多少”: the subject, then its two columns
+            head = next(r for r in rels if len(r[0]) >= 2)
+            bare = [r for r in rels if len(r[0]) < 2]
+            if head[1] is None and len(bare) == 2:
+                rels = bare
         if len(named) == 1 and len(rels) == 2:
             # “一般公共预算财政拨款支出比年初预算少了多少”, “X年初预算和决算差了多少”: the bare column word
             # takes the subject of the other operand

@@ -113,7 +113,7 @@ METRICS: list[Metric] = [
            default_column="执行率", scope="project"),
     Metric("执行率得分", ("执行率得分", "预算执行得分", "执行得分"), ("self_eval",), default_column="执行率得分",
            scope="project"),
-    Metric("得分", ("自评得分", "评价得分", "总分", "得分", "得了多少分", "多少分", "打分", "分数", "评分", "评了几分",
+    Metric("得分", ("自评得分", "评价得分", "总分", "得分", "得了多少分", "多少分", "打分", "打了多少分", "打了几分", "分数", "评分", "评了几分",
                    "评了多少分", "打了几分", "得了几分", "几分"),
            ("self_eval", "results_list", "score_summary"), default_column="得分", scope="project"),
     Metric("指标", ("实际完成值", "完成值", "年度指标值", "指标值", "目标值"), ("self_eval",), default_column="得分",
@@ -158,6 +158,11 @@ def find_metrics(q: str) -> list[tuple[int, Metric, str]]:
         taken.append((st, en))
         out.append((st, m, a))
     out.sort(key=lambda x: x[0])
+    if len(out) > 1:
+        # “绩效评价结果公开表里…打了多少分”, “三公经费表上公务接待费”: an alias inside a table's name names the table
+        named = [x for x in out if re.match(r"[^，,。]{0,3}表", s[x[0] + len(squash(x[2])):])]
+        if named and len(named) < len(out):
+            out = [x for x in out if x not in named]
     return out
 
 
@@ -182,7 +187,11 @@ def find_columns(q: str) -> list[tuple[int, str]]:
 
 # ------------------------------------------------------------------ years
 def explicit_years(q: str) -> list[int]:
+    """The years that select reports. A year that is the other side of a comparison (“比2023年下降”,
+    “与2023年相比”) or a value in a table (“竣工时间排到2024年”) selects nothing."""
     s = squash(q)
+    s = re.sub(r"(比|较|与|和|跟|同|对比|到|至|排到|截至|截止)(20\d{2}|\d{2})年度?(底|末)?", "|", s)
+    s = re.sub(r"(20\d{2}|\d{2})年度?(相比|比较|对比)", "|", s)
     years = [int(y) for y in re.findall(r"(20\d{2})(?:年|年度)?", s)]
     for m in re.finditer(r"(\d{2})年", s):
         v = 2000 + int(m.group(1))
@@ -252,7 +261,7 @@ def doc_profile(doc: Document) -> DocProfile:
         if any(full in a for a in aliases):
             aliases.update(abbrs)
     # location words that name a single report family (青云谱, 信丰, 经开区)
-    for pat, extra in ((r"青云谱", ["青云谱", "青云谱集聚区", "集聚区管委会"]), (r"信丰", ["信丰高新区", "信丰"]),
+    for pat, extra in ((r"青云谱", ["青云谱", "青云谱集聚区", "集聚区管委会", "集聚区"]), (r"信丰", ["信丰高新区", "信丰"]),
                        (r"经济技术开发区|经开区", ["经开区", "赣州经开区", "经济技术开发区"]), (r"蓉江", ["蓉江新区", "蓉江"]),
                        (r"昌南", ["昌南新区", "昌南"])):
         if re.search(pat, dept + title):
@@ -434,7 +443,8 @@ def entity_record(doc: Document) -> dict:
             "projects": [list(e) for e in project_entries(doc)], "orgs": document_orgs(doc)}
 
 
-_PROJECT_NOISE = re.compile(r"那个|这个|的|项目|经费|资金|专项|得分|执行率|多少|是|几|分|评价|等级|预算|复核|一下|核对")
+_PROJECT_NOISE = re.compile(r"(20)?\d{2}年度?|\d+|年|那个|这个|的|项目|经费|资金|专项|得分|执行率|多少|是|几|分|绩效|评价|等级|预算|复核|"
+                            r"一下|核对|支出|整体")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -476,6 +486,7 @@ def mentions_project(q: str) -> str | None:
     if not m:
         return None
     name = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|哪个|各|每个|所有)", "", m.group(1))
+    name = re.sub(r"^.{0,8}?(那个|这个|那项|这项)", "", name)  # “经开区那个智慧停车系统建设项目”
     if re.fullmatch(r"(哪个|那个|这个|各|每个|所有)?(项目|经费|资金|工程)", name) or len(name) < 3:
         return None
     return name

@@ -16,11 +16,11 @@ from ..documents import Document, Figure
 from .entities import lcs_len, squash
 
 # words that ask, not name: stripped before matching
-_ASK = re.compile(r"(多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+_ASK = re.compile(r"(麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
-_YEARS = re.compile(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|上年|当年")
+_YEARS = re.compile(r"(截至|截止)?(20\d{2}|\d{2})年度?(底|末|初)?|去年|今年|本年度|上年|当年")
 # relation words of the question → wanted relation
 _REL_WORDS = [
     (re.compile(r"(完成率|完成.{0,4}预算)"), "completion"),
@@ -54,7 +54,8 @@ def clean_subject(subject: str, aliases: list[str] | None = None) -> str:
     for a in aliases or ():
         if len(a) >= 3 and a in s and len(s) - len(a) >= 2:
             s = s.replace(a, "")
-    s = re.sub(r"^(本部门|本单位|当年度|本年度|年度)", "", s)
+    s = re.sub(r"^(本部门|本单位|当年度|本年度|年度|目前|当前|现有)", "", s)
+    s = re.sub(r"\d+(笔|个|项|家)$", "", s)  # “已审批未兑现资金39笔”: the count is not the subject
     return s
 
 
@@ -65,6 +66,8 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = re.sub(r"签了|签下", "签约", s)
     s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
+    s = re.sub(r"\((按|以)[^()]{1,12}\)|\((万元|元|亿元|%|个|人|分)\)", "", s)
+    s = re.sub(r"但(?=未|没|还)|而且|并且", "", s)  # “政府采购金额（按合同签订口径）”: a qualifier the report words differently
     s = re.sub(r"测试问题版本|测试版本?|正式版本?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
     for a in sorted(aliases, key=len, reverse=True):
         if len(a) >= 2:
@@ -174,7 +177,7 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                     left = left.replace(sub2, "", 1)
                 cover_t = (n + got) / len(term)
             chars_t = sum(1 for ch in term if ch in subj) / len(term)
-            if cover_t < 0.8 and chars_t >= 0.9 and n >= 2 and len(term) >= 4:
+            if cover_t < 0.8 and chars_t >= 0.8 and n >= 2 and len(term) >= 4:
                 cover_t = 0.8  # the question's words, in another order (“签约新项目” / “新签约项目”)
             if cover_t < (0.5 if count_units is not None else 0.8) or cover_s < 0.5:
                 # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
