@@ -191,3 +191,40 @@ def test_same_project_name_in_two_tables_uses_the_one_with_the_metric(svc):
 def test_stated_count_over_a_department_row_count(svc):
     out = svc.ask("经开区财政局委托第三方对几个部门整体支出做了评价")
     assert out["found"] and _vals(out)[0] == Decimal("10"), out["answer"]
+
+
+# ---------------------------------------------------------------- round four: lists of tables, passages about a project
+def test_count_over_self_evaluation_tables(svc):
+    out = svc.ask("党政办的项目支出绩效自评表中执行率是100%的有几个项目")
+    assert out["found"] and _vals(out)[0] == Decimal("5"), out["answer"]
+    assert "逐表计数" in out["answer"]
+
+
+def test_count_rows_with_an_exact_score(svc):
+    out = svc.ask("信丰评价结果表里得90分的项目有几个")
+    assert out["found"] and _vals(out)[0] == Decimal("3"), out["answer"]
+
+
+def test_stated_count_in_batches(svc):
+    out = svc.ask("党政办国内公务接待有多少批")
+    assert out["found"] and _vals(out)[0] == Decimal("60") and out["figures"][0]["unit"] == "批", out["answer"]
+
+
+def test_problems_of_one_project_without_naming_the_report(svc):
+    out = svc.ask("赣服通那个项目的部门评价指出了哪些问题")
+    assert out["found"] and "群众知晓率较低" in out["answer"], out["answer"]
+
+
+def test_what_the_money_was_used_for(svc):
+    out = svc.ask("社工部其他社会工作事务支出都用在哪了")
+    assert out["found"] and "新建部门开办费" in out["answer"], out["answer"]
+
+
+def test_subject_then_two_columns_separated_by_commas(svc):
+    out = svc.ask("规资局城乡社区规划与管理（项），年初预算、决算差多少")
+    assert out["found"] and _vals(out)[0] == Decimal("370.58"), out["answer"]
+
+
+def test_a_number_no_report_states_is_not_found_but_shows_a_lead(svc):
+    out = svc.ask("党政办2024年末国有资产总额是多少万元")
+    assert not out["found"] and "可能相关的原文" in out["answer"], out["answer"]

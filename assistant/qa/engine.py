@@ -180,6 +180,7 @@ class Engine:
                     if ans is not None:
                         return ans
             if re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
+                         r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|"
                          r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报", s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
                 if GROWTH_WHY_RE.search(s):
@@ -970,7 +971,8 @@ class Engine:
             ctx, s = m.group(1), s[m.end():]
         s = OP_WORDS_RE.sub("|", s)
         parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
-        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)]
+        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)
+                 and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
         if not 2 <= len(parts) <= 4:
             return []
         figs: list[Fig] = []
@@ -1358,14 +1360,14 @@ class Engine:
         single report: only the prose about that project answers (see narrative_lookup.topic_points)."""
         from .narrative_lookup import topic_at, topic_points
 
-        if len(scope.docs) != 1:
+        if len(scope.docs) > 12:
             return None
         projects = self._resolve_projects(q, scope)
         names = {p.name for p in projects}
-        if len(names) != 1:
+        if len(names) != 1 or len({p.doc.id for p in projects}) != 1:
             return None
         name = next(iter(names))
-        doc = scope.docs[0]
+        doc = projects[0].doc  # an unnamed report: the one whose project the question names
         cache = self.__dict__.setdefault("_topic_cache", {})
         key = (doc.id, self._gen)
         if key not in cache:
@@ -1380,9 +1382,9 @@ class Engine:
         rest = s.replace(sub, "|", 1)
 
         def keep(d, f) -> bool:
-            return topic_at(points, f.source.page, f.source.line) == name
+            return d.id == doc.id and topic_at(points, f.source.page, f.source.line) == name
 
-        return rest, keep, name
+        return rest, keep, name, doc
 
     def _project_narrative(self, q: str, scope: Scope) -> Answer | None:
         """“昌南发展中心租金及物业费那个部门评价报告里满意度是多少”: a figure from the prose about the project."""
@@ -1391,8 +1393,8 @@ class Engine:
         tf = self._topic_filter(q, scope)
         if tf is None:
             return None
-        rest, keep, name = tf
-        docs = scope.docs
+        rest, keep, name, doc = tf
+        docs = [doc]
         best = best_figures(match_figures(rest, docs, self._aliases_of(docs), keep=keep))
         if len(best) != 1:
             return None
@@ -1441,9 +1443,10 @@ class Engine:
         tf = self._topic_filter(q, scope)
         if tf is not None:
             # “惠企政策兑现资金实际到位的和实际支出的差多少”: both operands from the prose about that project
-            rest, keep, _name = tf
+            rest, keep, _name, tdoc = tf
             from .narrative_lookup import best_figures, match_figures
 
+            scope = Scope([tdoc], True)
             rparts = [x.strip("|的") for x in split_operands(OP_WORDS_RE.sub("|", rest),
                                                              r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
             rparts = [x for x in rparts if len(x) >= 2]
@@ -1848,9 +1851,23 @@ class Engine:
 
         filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
         query = self._strip_docs(q) if filters else q
+        q = re.sub(r"[（(](类|款|项)[）)]", "", q)
+        tf = self._topic_filter(q, scope)
+        if tf is not None and len(scope.docs) > 1 and not scope.named:
+            scope = Scope([tf[3]], True, scope.note)  # the report whose project the question names
+            filters = {"doc_id": [tf[3].id]}
+            query = self._strip_docs(q)
         sq = squash(q)
         why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
-        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else ""), k=25, filters=filters)
+        usage = bool(re.search(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|主要用于", sq))
+        topic_of = None
+        if tf is not None:  # “赣服通系统建设部门评价发现了什么问题”: the passages about that project first
+            from .narrative_lookup import topic_at
+
+            points = self.__dict__.get("_topic_cache", {}).get((tf[3].id, self._gen), [])
+            topic_of = (tf[2], points, topic_at)
+        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else ""),
+                                    k=25, filters=filters)
         kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
             kind = None
@@ -1892,6 +1909,8 @@ class Engine:
                 break
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
+        if usage:
+            content = re.sub(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|都|主要|了", "|", content)
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
             content = re.sub(r"为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
@@ -1915,6 +1934,14 @@ class Engine:
                     ratio = max(ratio, 0.3)
                 if why and "原因" in "".join(sents[si:si + 2]):
                     score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
+                if kind is not None and re.search(SECTION_INLINE[kind], sent):
+                    score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
+                if usage and "用于" in "".join(sents[si:si + 2]):
+                    score += 0.25  # “花在哪了”: the sentence saying what it was used for
+                if topic_of is not None:
+                    name, points, at = topic_of
+                    if at(points, h.meta.get("page") or None, h.meta.get("line") or None) == name:
+                        score += 0.3
                 cands.append((score, ratio, si, sents, h))
             if h.id in ids_in and sents and not any(c[4] is h for c in cands):
                 first = next((i for i, x in enumerate(sents) if not _is_heading(x)), None)

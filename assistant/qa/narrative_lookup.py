@@ -20,7 +20,7 @@ _ASK = re.compile(r"(麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看�
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
-_YEARS = re.compile(r"(截至|截止)?(20\d{2}|\d{2})年度?(底|末|初)?|去年|今年|本年度|上年|当年")
+_YEARS = re.compile(r"(截至|截止)?(20\d{2}|\d{2})年度?(底)?|去年|今年|本年度|上年|当年")
 # relation words of the question → wanted relation
 _REL_WORDS = [
     (re.compile(r"(完成率|完成.{0,4}预算)"), "completion"),
@@ -250,11 +250,14 @@ def topic_points(doc: Document, names: list[str]) -> list[tuple[tuple[int, int],
     keys = []
     for n in dict.fromkeys(names):
         core = project_core(n)
-        keys.append((n, squash(n), core if len(core) >= 4 else ""))
+        # the name, its core, and its parts around 及/和/与 (“政务服务及“赣服通”系统建设” → 赣服通系统建设)
+        alts = {squash(n)} | ({core} if len(core) >= 4 else set())
+        alts |= {x for x in re.split(r"及|和|与|、", squash(n)) if len(x) >= 5}
+        keys.append((n, alts))
     out: list[tuple[tuple[int, int], str]] = []
     for p in doc.paragraphs:
-        t = squash(p.text)
-        hit = max((n for n, full, core in keys if full in t or (core and core in t)), key=len, default=None)
+        t = expand_abbrev(squash(p.text))
+        hit = max((n for n, alts in keys if any(a in t for a in alts)), key=len, default=None)
         if hit is not None and (not out or out[-1][1] != hit):
             out.append((_pos(p.page, p.line), hit))
     return out
