@@ -228,3 +228,9 @@ def test_subject_then_two_columns_separated_by_commas(svc):
 def test_a_number_no_report_states_is_not_found_but_shows_a_lead(svc):
     out = svc.ask("党政办2024年末国有资产总额是多少万元")
     assert not out["found"] and "可能相关的原文" in out["answer"], out["answer"]
+
+
+def test_extreme_among_stated_completion_rates(svc):
+    out = svc.ask("规资局哪一项支出完成年初预算的比例最低")
+    assert out["found"] and out["route"] == "compare", out["answer"]
+    assert _vals(out)[0] == Decimal("88.08") and "城乡社区规划与管理" in out["answer"]

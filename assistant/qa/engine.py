@@ -203,6 +203,9 @@ class Engine:
                 ans = self._compare(q, scope)
                 if ans is not None:
                     return ans
+                ans = self._rank_stated(q, scope)
+                if ans is not None:
+                    return ans
             if self._is_compute(q):
                 ans = self._compute(q, scope)
                 if ans is not None:
@@ -1681,6 +1684,45 @@ class Engine:
             top = top + [f2]
         lines.append("（比较不含合计、小计行。）")
         return Answer("\n".join(lines), True, top, route="compare")
+
+    def _rank_stated(self, q: str, scope: Scope) -> Answer | None:
+        """“各项级科目里，完成年初预算比例最低的是哪个”, “哪一项增长最快”: the extreme among the rates the prose
+        states for the report's items (完成预算的 C%, 增长 B%)."""
+        s = squash(q)
+        rel = "completion" if re.search(r"完成.{0,6}(预算|比例|率)|完成率", s) else \
+            ("growth" if re.search(r"增长|增幅|下降|降幅", s) else None)
+        if rel is None or len(scope.docs) != 1:
+            return None
+        doc = scope.docs[0]
+        cands = [f for f in doc.figures if f.relation == rel and f.kind == "percent"
+                 and (rel != "growth" or f.direction >= 0 or re.search(r"下降|降幅", s))]
+        if re.search(r"年初", s):
+            cands = [f for f in cands if "年初" in f.text] or cands
+        elif re.search(r"全年", s):
+            cands = [f for f in cands if "全年" in f.text] or cands
+        if re.search(r"项级|各项|(项)", s):
+            cands = [f for f in cands if not re.search(r"合计|总计|财政拨款支出$|支出总计", f.subject)] or cands
+        if len(cands) < 2:
+            return None
+        want_low = bool(re.search(r"最低|最少|最小|最差|垫底|最慢", s))
+        ordered = sorted(cands, key=lambda f: f.value, reverse=not want_low)
+        edge = ordered[0].value
+        top = [f for f in ordered if f.value == edge]
+        figs = []
+        for f in top[:3]:
+            fig = Fig(value=f.value, unit="%", label=f"{f.subject}{'完成预算比例' if rel == 'completion' else '增长率'}",
+                      doc=doc, source=f.source, text=format(f.value, "f"))
+            fig.sentence_text = f.sentence  # type: ignore[attr-defined]
+            figs.append(fig)
+        word = "最低" if want_low else "最高"
+        names = "、".join(f"“{f.subject}”" for f in top)
+        lines = [f"{display_name(doc)}{doc.year or ''}年文字说明列出的{len(cands)}项中，{figs[0].label[len(top[0].subject):]}{word}的是"
+                 f"{names}，为{figs[0].shown()}（见报告原文：{figs[0].where()}“{_cut(top[0].sentence)}”）。"]
+        if len(ordered) > len(top):
+            nxt = ordered[len(top)]
+            lines.append(f"其次是“{nxt.subject}”，为{format(nxt.value, 'f')}%。")
+        lines.append("（比较的是报告文字中写明的比例，不含合计。）")
+        return Answer("\n".join(lines), True, figs, route="compare")
 
     # ------------------------------------------------------------------ compare
     def _compare(self, q: str, scope: Scope) -> Answer | None:
