@@ -30,7 +30,7 @@ class Settings:
     max_file_mb: int = 100
     max_pages: int = 500
     doc_cache_size: int = 32  # full documents kept in memory by the library (least recently used evicted)
-    qa_max_documents: int = 16  # reports one question is answered from at most when it names none
+    qa_max_documents: int = 12  # reports one question is answered from at most when it names none
     rounding_per_item: Decimal = Decimal("0.005")
     percent_tolerance: Decimal = Decimal("0.01")
     grade_cutoffs: dict[str, int] = field(default_factory=lambda: {"优": 90, "良": 80, "中": 60})

@@ -493,7 +493,7 @@ def render_md(s: dict) -> str:
               "their table, units named in the tables; stored in SQLite at ingest) and reads full documents on demand "
               "through a bounded LRU (`AUDIT_DOC_CACHE_SIZE`, default 32 documents); passages are looked up by id in "
               "SQLite, never the whole chunk table; a question whose scope holds more than `AUDIT_QA_MAX_DOCUMENTS` "
-              "(default 16) reports is answered from its best candidates (projects it names, then BM25 hits, then "
+              "(default 12) reports is answered from its best candidates (projects it names, then BM25 hits, then "
               "library order) and says so. What still grows with the library is the BM25 index itself (its matrix and "
               "chunk ids) and the entity records. "
               + ("Documents read while answering the questions at each level: "

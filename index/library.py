@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
@@ -156,6 +157,19 @@ def prepare(path: str, settings: Settings) -> Prepared:
     chunks = chunk_document(doc)
     return Prepared(doc=doc, findings=findings, not_checked=not_checked, checks_available=avail,
                     chunks=chunks, tokens=[tokenize(c.text) for c in chunks], blob=_doc_blob(doc))
+
+
+def _decode_document(blob: bytes) -> Document:
+    """A stored document read back. The garbage collector is paused meanwhile: reading one report creates
+    tens of thousands of small acyclic objects, and the collections they trigger (each scanning the long-lived
+    heap) cost more than the reading itself."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return document_from_dict(json.loads(gzip.decompress(blob).decode("utf-8")))
+    finally:
+        if was:
+            gc.enable()
 
 
 def _doc_blob(doc: Document) -> bytes:
@@ -502,7 +516,7 @@ class Library:
             row = self._db.execute("SELECT doc_blob FROM documents WHERE id=?", (doc_id,)).fetchone()
             if not row:
                 return None
-            doc = document_from_dict(json.loads(gzip.decompress(row[0]).decode("utf-8")))
+            doc = _decode_document(row[0])
             self.documents_loaded += 1
             self._docs_cache[doc_id] = doc
             while len(self._docs_cache) > self.doc_cache_size:
@@ -540,13 +554,17 @@ class Library:
                 if not row or row[0] is None:
                     continue
                 try:
-                    doc = document_from_dict(json.loads(gzip.decompress(row[0]).decode("utf-8")))
+                    doc = _decode_document(row[0])
                 except Exception as exc:  # an unreadable blob: the document stays without a record
                     log.warning("文档 %s 无法读取，未生成实体索引：%s", doc_id, exc)
                     continue
-                if self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
-                    self._put_entities(doc)
-                    done += 1
+                try:
+                    if self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
+                        self._put_entities(doc)
+                        done += 1
+                except sqlite3.OperationalError as exc:  # e.g. another process holds the write lock: next time
+                    log.warning("实体索引暂未补建（%s），稍后重试。", exc)
+                    break
                 del doc
         if done:
             log.info("已为%d份文档补建实体索引。", done)
@@ -564,10 +582,16 @@ class Library:
                 "SELECT d.id, e.json FROM documents d LEFT JOIN doc_entities e ON e.doc_id = d.id "
                 "ORDER BY d.ingested_at, d.name")
         out = []
-        for _doc_id, js in rows:
-            if js is None:
-                continue
-            rec = json.loads(js)
+        for doc_id, js in rows:
+            if js is None:  # could not be stored (a locked database): computed for this process only
+                from assistant.qa.entities import entity_record
+
+                doc = self.load_document(doc_id)
+                if doc is None:
+                    continue
+                rec = json.loads(json.dumps(entity_record(doc), ensure_ascii=False, default=str))
+            else:
+                rec = json.loads(js)
             out.append((DocumentHandle(self, rec["header"]), rec))
         return out
 

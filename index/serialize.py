@@ -7,31 +7,42 @@ from typing import Any
 
 from assistant.documents import Cell, Document, Figure, Paragraph, Row, Source, Table
 
+_new = object.__new__
+
 
 def _source(d: dict[str, Any] | None, document: str = "") -> Source:
-    d = dict(d or {})
+    # a frozen dataclass built by filling its __dict__ (its generated __init__ calls object.__setattr__ per field;
+    # a library read puts tens of thousands of sources through here)
+    d = d or {}
+    src = _new(Source)
+    vals = src.__dict__
+    vals["document"] = d.get("document", document)
+    vals["page"] = d.get("page")
+    vals["line"] = d.get("line")
+    vals["table"] = d.get("table")
+    vals["row"] = d.get("row")
+    vals["column"] = d.get("column")
     bbox = d.get("bbox")
-    return Source(
-        document=d.get("document", document),
-        page=d.get("page"),
-        line=d.get("line"),
-        table=d.get("table"),
-        row=d.get("row"),
-        column=d.get("column"),
-        bbox=tuple(bbox) if bbox else None,  # type: ignore[arg-type]
-        ocr_confidence=d.get("ocr_confidence"),
-    )
+    vals["bbox"] = tuple(bbox) if bbox else None
+    vals["ocr_confidence"] = d.get("ocr_confidence")
+    return src
 
 
 def _dec(v: Any) -> Decimal | None:
     if v is None or v == "":
         return None
-    return Decimal(str(v))
+    return Decimal(v) if isinstance(v, str) else Decimal(str(v))
 
 
 def cell_from_dict(d: dict[str, Any]) -> Cell:
-    return Cell(text=d.get("text", ""), value=_dec(d.get("value")), unit=d.get("unit"), kind=d.get("kind", "text"),
-                source=_source(d.get("source")))
+    cell = _new(Cell)
+    vals = cell.__dict__
+    vals["text"] = d.get("text", "")
+    vals["value"] = _dec(d.get("value"))
+    vals["unit"] = d.get("unit")
+    vals["kind"] = d.get("kind", "text")
+    vals["source"] = _source(d.get("source"))
+    return cell
 
 
 def row_from_dict(d: dict[str, Any]) -> Row:

@@ -201,3 +201,17 @@ def test_retrieval_reads_only_the_chunks_it_needs(many_lib, monkeypatch):
     assert all(h.meta["kind"] == "row" and h.meta["doc_id"] == some for h in typed)
     assert lib.status()["chunks"] == lib.chunk_count() > 0
     lib.close()
+
+
+def test_stored_document_reads_back_equal(docs, tmp_path):
+    from index.library import Library
+
+    lib = Library(_settings(tmp_path), dense=False)
+    for key in ("changnan", "results"):  # text exports: no bounding boxes (rounded when stored)
+        doc = docs(key)
+        lib.add_document(doc, run_checks=False)
+        back = lib.load_document(doc.id)
+        assert back == doc and back.to_dict() == doc.to_dict()
+        cell = next(c for t in back.tables for r in t.rows for c in r.cells.values())
+        assert hash(cell) == hash(cell) and cell.source.document
+    lib.close()

@@ -147,7 +147,6 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
         agg = "sum"
     elif re.search(r"平均", s):
         agg = "avg"
-    from .engine import _project_unit
 
     lines: list[str] = []
     figs: list[Fig] = []

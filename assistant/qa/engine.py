@@ -197,6 +197,10 @@ class Engine:
                 if ans is not None:
                     return ans
             if COMPARE_RE.search(s) and not self._two_operands(q, scope):
+                if re.search(r"完成.{0,6}(预算|比例|率)|完成率|增长率|增幅|降幅", s):
+                    ans = self._rank_stated(q, scope)  # a rate the prose states, not a table column
+                    if ans is not None:
+                        return ans
                 ans = self._rank_rows(q, scope)
                 if ans is not None:
                     return ans
