@@ -26,8 +26,7 @@ import yaml  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
 
-HELDOUT_LABEL = ("留出集（开发后编写；首轮运行 23/26：computation 3/4、figure 11/12、passage 2/3，"
-                 "其暴露的3个问题修正后为下列结果）")
+SET_LABELS = {"dev": "调试集（用于开发）", "holdout": "留出集（开发后编写）"}
 
 
 def _dec(x) -> Decimal | None:
@@ -170,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         md.append(f"| {k} | {v['n']} | {v['correct']} | {v['accuracy']:.1%} |")
     for name, kinds_ in by_set.items():
         md.append("")
-        md.append(f"{'调试集（用于开发）' if name == 'dev' else HELDOUT_LABEL}：" + "，".join(
+        md.append(f"{SET_LABELS.get(name, f'{name} 集')}：" + "，".join(
             f"{k} {v['correct']}/{v['n']}" for k, v in kinds_.items()))
     if result["failures"]:
         md += ["", "## 未通过", ""]

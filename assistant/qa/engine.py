@@ -47,7 +47,7 @@ COMPARE_RE = re.compile(r"(最高|最低|最多|最少|最大|最小|垫底|倒�
 OP_SHARE = re.compile(r"(占比|占.{0,12}(比例|比重|百分之|多少%|的%|几成)|比重|比例)")
 OP_RATIO = re.compile(r"(几倍|多少倍|倍数|是.{0,10}的.{0,3}倍)")
 OP_SUM = re.compile(r"(加起来|加一块|加一起|加在一起|合在一起|加上|总共|之和|总和|一共|共计|合起来|加总|相加|两项合计|合计是多少|合计多少|合计$|合计为多少|总计$)")
-OP_DIFF = re.compile(r"(相差|差额|差多少|差几|差了?多大|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
+OP_DIFF = re.compile(r"(相差|差额|差多少|差几|差了?多大|(增加|减少|增长|下降|变化|变动)了?多少|差了|多多少|少多少|高多少|低多少|多了|少了|差距|超出|节约|结余多少|还剩|没花完|没用完|"
                      r"没执行|未执行|尚未执行|没花|未花|剩余多少|剩下多少|比.{1,20}(多|少|高|低))")
 ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理法事])|(?<![全内外总])部(?![门分署])|中心|厅|管委会|开发区|"
                     r"高新区|新区))")
@@ -1231,7 +1231,17 @@ class Engine:
 
             pa, pb = _pos(ops[0]), _pos(ops[1])
             zhan = sq.find("占")
-            if 0 <= pa < pb and zhan > pb:
+
+            def _whole(f: Fig) -> bool:  # “A在B里占比”: B, followed by 里/中, is the whole
+                _n, sub = lcs_len(sq, squash(f.label))
+                i = sq.find(sub) if sub else -1
+                return i >= 0 and bool(re.match(r"[^，,。占]{0,4}?(里面|里|之中|当中|中)", sq[i + len(sub):]))
+
+            wa, wb = _whole(ops[0]), _whole(ops[1])
+            if wa != wb:
+                if wa:
+                    ops, vals = [ops[1], ops[0]], [vals[1], vals[0]]
+            elif 0 <= pa < pb and zhan > pb:
                 # “三公经费决算里，公务接待费占了百分之多少”: both stand before 占, the nearer one is the part
                 ops = [ops[1], ops[0]]
                 vals = [vals[1], vals[0]]
@@ -1476,7 +1486,10 @@ class Engine:
         if all(len(t) < 2 for t, _, _ in rels):
             # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
-        named = [t for t, _, _ in rels if len(t) >= 2]
+        named = [t for t, _, _ in rels if len(t) >= 2 and t not in ("支出", "收入", "资金", "经费")]
+        if not named and len(rels) == 2:
+            rels = [("", r, p) for _, r, p in rels]  # “支出决算比全年预算少了多少”: no subject at all
+            return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
         if len(named) == 1 and len(rels) == 3:
             # “一般公共预算财政拨款支出，决算比年初预算少了多少”: the subject, then its two columns
             head = next(r for r in rels if len(r[0]) >= 2)
@@ -1488,7 +1501,7 @@ class Engine:
             # takes the subject of the other operand
             filled = []
             for term, rel, part in rels:
-                if len(term) < 2:
+                if len(term) < 2 or term in ("支出", "收入", "资金", "经费"):
                     term = named[0]
                     sp = squash(part)
                     rel = "budget" if "预算" in sp else ("value" if re.search(r"决算|支出|执行|实际|花", sp) else rel)

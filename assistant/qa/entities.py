@@ -101,7 +101,7 @@ METRICS: list[Metric] = [
            ("政府性基金预算财政拨款收入",), side="收入", default_column="决算数"),
     Metric("基本支出", ("基本支出",), ("final_03", "final_05"), ("合计",), default_column="基本支出"),
     Metric("项目支出", ("项目支出",), ("final_03", "final_05"), ("合计",), default_column="项目支出"),
-    Metric("年末结转和结余", ("年末结转和结余", "年末结转", "结转结余"), ("final_01",), ("年末结转和结余",), side="支出",
+    Metric("年末结转和结余", ("年末结转和结余", "年末结转", "结转结余", "结转和结余"), ("final_01",), ("年末结转和结余",), side="支出",
            default_column="决算数"),
     Metric("年初结转和结余", ("年初结转和结余", "年初结转"), ("final_01",), ("年初结转和结余",), side="收入",
            default_column="决算数"),
@@ -109,7 +109,7 @@ METRICS: list[Metric] = [
     Metric("人员经费", ("人员经费",), ("final_06",), ("人员经费合计", "人员经费"), default_column="决算数"),
     Metric("公用经费", ("公用经费",), ("final_06",), ("公用经费合计", "公用经费"), default_column="决算数"),
     # project level (自评表, 结果公开表, 项目清单)
-    Metric("执行率", ("执行率", "预算执行率", "资金执行率", "执行得怎么样", "执行情况"), ("self_eval", "project_list"),
+    Metric("执行率", ("执行率", "预算执行率", "资金执行率", "执行进度", "执行得怎么样", "执行情况"), ("self_eval", "project_list"),
            default_column="执行率", scope="project"),
     Metric("执行率得分", ("执行率得分", "预算执行得分", "执行得分"), ("self_eval",), default_column="执行率得分",
            scope="project"),
@@ -486,7 +486,8 @@ def mentions_project(q: str) -> str | None:
     if not m:
         return None
     name = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|哪个|各|每个|所有)", "", m.group(1))
-    name = re.sub(r"^.{0,8}?(那个|这个|那项|这项)", "", name)  # “经开区那个智慧停车系统建设项目”
+    name = re.sub(r"^.{0,8}?(那个|这个|那项|这项)(?!项目$)", "", name)  # “经开区那个智慧停车系统建设项目”
+    name = re.sub(r"(那个|这个|那项|这项)(?=项目$)", "", name)  # “火星探测那个项目” → 火星探测项目
     if re.fullmatch(r"(哪个|那个|这个|各|每个|所有)?(项目|经费|资金|工程)", name) or len(name) < 3:
         return None
     return name
