@@ -234,3 +234,31 @@ def test_extreme_among_stated_completion_rates(svc):
     out = svc.ask("规资局哪一项支出完成年初预算的比例最低")
     assert out["found"] and out["route"] == "compare", out["answer"]
     assert _vals(out)[0] == Decimal("88.08") and "城乡社区规划与管理" in out["answer"]
+
+
+# ---------------------------------------------------------------- round five: exclusions, Chinese numerals, full marks
+def test_group_sum_leaving_one_project_out(svc):
+    out = svc.ask("经开区区党群工作部除了整体支出以外其他项目预算一共多少")
+    assert out["found"] and _vals(out)[0] == Decimal("1379"), out["answer"]  # 461 + 140 + 533 + 245
+    assert "不含“整体支出”" in out["answer"]
+
+
+def test_chinese_numerals_in_a_condition(svc):
+    out = svc.ask("经开区得分低于八十分的项目有几个")
+    assert out["found"] and _vals(out)[0] == Decimal("5"), out["answer"]
+
+
+def test_projects_without_full_marks(svc):
+    out = svc.ask("信丰评价结果里没拿满分的项目有几个")
+    assert out["found"] and _vals(out)[0] == Decimal("12"), out["answer"]
+
+
+def test_a_total_row_is_a_figure_not_a_sum(svc):
+    out = svc.ask("蓉江政务服务中心人员经费合计是多少")
+    assert out["found"] and out["route"] == "figure" and _vals(out)[0] == Decimal("105.01"), out["answer"]
+
+
+def test_the_prose_figure_when_the_question_asks_for_it(svc):
+    out = svc.ask("测试问题版本财政局情况说明里写的收入支出总计是多少")
+    assert out["found"] and _vals(out)[0] == Decimal("0"), out["answer"]  # the planted 0 of the prose
+    assert "文字说明" in out["answer"]

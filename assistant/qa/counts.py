@@ -112,7 +112,10 @@ def count_not_found(eng: Engine, q: str, scope: Scope, units: tuple[str, ...]) -
 
 # ---------------------------------------------------------------------- rows of a list
 def _threshold(s: str) -> re.Match | None:
-    """A condition on a number: “得分低于80分”, “执行率不到50%”, “得90分”, “执行率100%”."""
+    """A condition on a number: “得分低于80分”, “执行率不到50%”, “得90分”, “执行率100%”; “没拿满分” is
+    “低于100分”, “满分的” is “为100分”."""
+    s = re.sub(r"(没拿|没有拿|没得|未得|未拿|不是|没拿到|未达到|没有)满分", "低于100分", s)
+    s = re.sub(r"(拿了?|得了?|是)?满分", "为100分", s)
     for m in _THRESH_Q.finditer(s):
         if m.group(2) or m.group(1):
             return m
@@ -142,6 +145,9 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
         unit = None  # “区党群工作部整体支出” names one project, not the department's list
     if grade is None and th is None and unit is None:
         return None
+    ex = re.search(r"除(了|去|掉)?(.{2,16}?)(以外|之外|外)", s)
+    excl = ex.group(2) if ex else ""  # “除了整体支出以外，另外几个专项”: rows left out
+    excl = re.sub(r"^(那个|这个|那些|这些)|的$", "", excl)
     agg = None  # count the rows, or add up / average one of their columns
     if re.search(r"加起来|合计|总共|一共|之和|总和|总额|共计|加总", s) and re.search(r"预算|金额|资金|钱|执行数|支出", s):
         agg = "sum"
@@ -158,6 +164,11 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
             if not rows:
                 continue
             cond: list[str] = []
+            if excl:
+                kept = [r for r in rows if excl not in squash(r.label)]
+                if 0 < len(kept) < len(rows):
+                    rows = kept
+                    cond.append(f"不含“{excl}”")
             if unit is not None:
                 col = next((c for c in ("主管部门", "项目主管部门", "实施单位") if c in t.columns), None)
                 if col is None:
@@ -232,7 +243,7 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
             lines.append(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中，{'、'.join(cond)}的项目共{n}个"
                          + (f"：{names}" if n else "") + "。")
             lines.append(f"计算：逐行计数（《{doc.name}》{t.kind_name}{where}，不含合计行）。")
-    if not figs and th is not None and agg is None and unit is None and grade is None:
+    if not figs and th is not None and agg is None and grade is None:
         return _self_eval_count(eng, scope, th)
     if not figs:
         return None

@@ -54,6 +54,7 @@ ORG_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?(局|委(?![员托])|办(?![公理�
 
 NOT_FOUND_PREFIX = "资料库中没有找到"
 CHANGE_Q_RE = re.compile(r"(比|较|与|跟|和)(上年|去年|上一年度?|上年度)|同比|上年(多|少|增|减)")
+GENERIC_TERMS = ("支出", "收入", "资金", "经费")  # operand words that name no subject of their own
 NUMERIC_Q_RE = re.compile(r"多少|几(个|项|人|批|次|家|辆|位|名|场|成|分)|是几|百分之几|占比|比例|比重|金额|总额|数额|万元|几$")
 WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|哪块|哪一块|哪边|谁)(的)?([\u4e00-\u9fff]{0,4}?)(更|比较)?(高|低|多|少|大|小)|"
                              r"(高|低|多|少|大|小)还是(高|低|多|少|大|小)")
@@ -214,6 +215,11 @@ class Engine:
                 ans = self._compute(q, scope)
                 if ans is not None:
                     return ans
+            if re.search(r"情况说明|文字说明|说明里|说明中|正文里|正文中|文字里|报告里写|写的是|写了多少", s):
+                # “情况说明里财政拨款收入支出总计写的是多少”: the figure the prose states, not the table's
+                narr = self._narrative_answer(q, scope)
+                if narr is not None:
+                    return narr
             ans = self._figure(q, scope)
             if ans is not None and ans.found and units is not None and units != ("个", "项") \
                     and any(f.unit in ("元", "万元", "亿元") for f in ans.figures):
@@ -389,9 +395,13 @@ class Engine:
 
     def _unknown_org(self, q: str, named_docs: list[DocProfile]) -> str | None:
         s = squash(q)
+        exact = False
         for _sc, p in match_projects(q, self._projects):
             if _sc >= 100:
                 s = s.replace(squash(p.name), "|")
+                exact = True
+        if exact:
+            return None  # “区疾控中心那个实验室建设及运行经费”: the project named exactly decides the report
         for m in ORG_RE.finditer(s):
             org = m.group(1)
             org = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|关于)", "", org)
@@ -945,6 +955,9 @@ class Engine:
     # ------------------------------------------------------------------ compute
     def _is_compute(self, q: str) -> bool:
         s = squash(q)
+        m = re.search(r"(人员经费|公用经费|本年收入|本年支出|收入|支出|基本支出|项目支出|经费)合计", s)
+        if m and not re.search(r"和|与|及|、|加", s[:m.start()]):
+            s = s[:m.start()] + s[m.end():]  # “人员经费合计是多少”: a printed row, not a sum to compute
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "")
         return bool(OP_SHARE.search(s) or OP_RATIO.search(s) or OP_SUM.search(s) or OP_DIFF.search(s)
@@ -1486,14 +1499,14 @@ class Engine:
         if all(len(t) < 2 for t, _, _ in rels):
             # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
-        named = [t for t, _, _ in rels if len(t) >= 2 and t not in ("支出", "收入", "资金", "经费")]
+        named = [t for t, _, _ in rels if len(t) >= 2 and t not in GENERIC_TERMS]
         if not named and len(rels) == 2:
             rels = [("", r, p) for _, r, p in rels]  # “支出决算比全年预算少了多少”: no subject at all
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
         if len(named) == 1 and len(rels) == 3:
             # “一般公共预算财政拨款支出，决算比年初预算少了多少”: the subject, then its two columns
-            head = next(r for r in rels if len(r[0]) >= 2)
-            bare = [r for r in rels if len(r[0]) < 2]
+            head = next(r for r in rels if len(r[0]) >= 2 and r[0] not in GENERIC_TERMS)
+            bare = [r for r in rels if len(r[0]) < 2 or r[0] in GENERIC_TERMS]
             if head[1] is None and len(bare) == 2:
                 rels = bare
         if len(named) == 1 and len(rels) == 2:
@@ -1501,7 +1514,7 @@ class Engine:
             # takes the subject of the other operand
             filled = []
             for term, rel, part in rels:
-                if len(term) < 2 or term in ("支出", "收入", "资金", "经费"):
+                if len(term) < 2 or term in GENERIC_TERMS:
                     term = named[0]
                     sp = squash(part)
                     rel = "budget" if "预算" in sp else ("value" if re.search(r"决算|支出|执行|实际|花", sp) else rel)
@@ -1971,7 +1984,7 @@ class Engine:
         if usage:
             content = re.sub(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|都|主要|了", "|", content)
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
-            content = re.sub(r"为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
+            content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         if not hits or not qtok:
@@ -2040,7 +2053,7 @@ class Engine:
 
 # ---------------------------------------------------------------------- helpers
 # names that contain a conjunction: never split into two operands
-_AND_TERMS = ("规划与管理", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
+_AND_TERMS = ("体育与传媒", "规划与管理", "监督与管理", "资源与", "交通与", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
               "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术")
 
 

@@ -16,7 +16,7 @@ from ..documents import Document, Figure
 from .entities import lcs_len, squash
 
 # words that ask, not name: stripped before matching
-_ASK = re.compile(r"(有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+_ASK = re.compile(r"(算出来|算下来|算得|计算出|截至年底|截止年底|年底|有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
@@ -40,8 +40,38 @@ _ABBREV = [("社保和就业", "社会保障和就业"), ("社保就业", "社�
            ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车"), ("运维", "运行维护")]
 
 
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(t: str) -> int | None:
+    """“九十” → 90, “八十五” → 85, “一百” → 100, “十” → 10, “二十四” → 24 (no larger units)."""
+    if not t:
+        return None
+    if t == "一百" or t == "百":
+        return 100
+    if "百" in t:
+        h, _, rest = t.partition("百")
+        r = _cn_number(rest.lstrip("零〇")) if rest else 0
+        return (_CN_DIGIT.get(h, 1) * 100 + (r or 0)) if h in _CN_DIGIT or h == "" else None
+    if "十" in t:
+        tens, _, ones = t.partition("十")
+        tv = _CN_DIGIT.get(tens, 1) if tens else 1
+        ov = _CN_DIGIT.get(ones, 0) if ones else 0
+        return tv * 10 + ov
+    return _CN_DIGIT.get(t) if len(t) == 1 else None
+
+
+def cn_numbers(s: str) -> str:
+    """Chinese numerals before a unit become digits: “不到九十分” → “不到90分”, “低于八十分”."""
+    def _sub(m: re.Match) -> str:
+        v = _cn_number(m.group(1))
+        return f"{v}{m.group(2)}" if v is not None else m.group(0)
+    return re.sub(r"(?<![第几哪每])([一二两三四五六七八九十][零〇一二两三四五六七八九十百]{0,3})(分(?![之点别类配析])|%|个百分点|万元)", _sub, s)
+
+
 def expand_abbrev(s: str) -> str:
     s = re.sub(r"那一栏|这一栏|那栏|这栏|那一列|这一列", "", s)  # “执行率那一栏得分”: the column is named already
+    s = cn_numbers(s)
     for short, full in _ABBREV:
         if short in s and full not in s:
             s = s.replace(short, full)
@@ -65,6 +95,7 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = expand_abbrev(squash(q))
     s = re.sub(r"还没有|还没|尚未|没有", "未", s).replace("已经", "已")  # colloquial → the reports' words
     s = re.sub(r"签了|签下", "签约", s)
+    s = re.sub(r"(工程|货物|服务)类", r"\1", s)
     s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
     s = re.sub(r"\((按|以)[^()]{1,12}\)|\((万元|元|亿元|%|个|人|分)\)", "", s)
@@ -183,7 +214,7 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if cover_t < (0.5 if count_units is not None else 0.8) or cover_s < 0.5:
                 # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
                 continue
-            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
+            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.1 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term)
             # ties: the longer common words, the subject that also carries the question's other words, and the
             # head noun (Chinese puts it last: “政府采购里工程采购” asks for 工程采购)
