@@ -1,0 +1,439 @@
+"""Route ``compute``: 相差 / 占比 / 合计 / 倍 over two or more operands — table cells of documents or projects,
+figures stated in the prose, or each operand resolved on its own — and the “哪个更高” comparison of two
+operands (route ``compare``). Mixed into :class:`assistant.qa.engine.Engine`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .answer import Answer, Fig, fmt_num, places_of
+from .entities import (
+    METRICS,
+    ProjectRef,
+    find_columns,
+    find_metrics,
+    lcs_len,
+    match_projects,
+    normalize,
+    squash,
+)
+from .patterns import (
+    CHANGE_Q_RE,
+    IMPLIED_REMAIN_RE,
+    NOT_FOUND_PREFIX,
+    OP_DIFF,
+    OP_RATIO,
+    OP_SHARE,
+    OP_SUM,
+    OP_WORDS_RE,
+    WHICH_OF_TWO_RE,
+    Scope,
+    _is_num_text,
+)
+
+
+class ComputeRoutes:
+    """Recomputations over the operands a question names; mixin of ``Engine``."""
+
+    # ------------------------------------------------------------------ compute
+    def _is_compute(self, q: str) -> bool:
+        s = squash(q)
+        m = re.search(r"(人员经费|公用经费|本年收入|本年支出|收入|支出|基本支出|项目支出|经费)合计", s)
+        if m and not re.search(r"和|与|及|、|加", s[:m.start()]):
+            s = s[:m.start()] + s[m.end():]  # “人员经费合计是多少”: a printed row, not a sum to compute
+        for _, _m, a in find_metrics(q):
+            s = s.replace(squash(a), "")
+        return bool(OP_SHARE.search(s) or OP_RATIO.search(s) or OP_SUM.search(s) or OP_DIFF.search(s)
+                    or IMPLIED_REMAIN_RE.search(s))
+
+    def _two_operands(self, q: str, scope: Scope) -> bool:
+        s = squash(q)
+        return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
+
+    def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        ops = self._operands_tables(q, scope)
+        if isinstance(ops, list) and len(ops) < 2:
+            narr = self._narrative_operands(q, scope)
+            if len(narr) >= 2:
+                return narr
+            parts = self._part_operands(q, scope)
+            if len(parts) >= 2:
+                return parts
+        return ops
+
+    def _part_operands(self, q: str, scope: Scope) -> list[Fig]:
+        """Each operand resolved on its own — a table row, a metric or a stated figure: “信息化建设和财政委托业务支出
+        哪个决算大”, “工资福利支出占基本支出的比重”, “政府采购货物加服务一共多少” (服务 takes 政府采购 from its partner)."""
+        if len(scope.docs) != 1 or CHANGE_Q_RE.search(squash(q)) or re.search(r"上年|去年|同比", squash(q)):
+            return []  # a change against last year is a stated figure, not two operands
+        s = self._strip_docs(q)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|模板", "|", s)
+        ctx = ""
+        m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中)", s)
+        if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
+            ctx, s = m.group(1), s[m.end():]
+        s = OP_WORDS_RE.sub("|", s)
+        parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
+        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)
+                 and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
+        if not 2 <= len(parts) <= 4:
+            return []
+        figs: list[Fig] = []
+        for i, part in enumerate(parts):
+            f = self._one_operand(part, scope)
+            if f is None and ctx:
+                f = self._one_operand(ctx + part, scope)
+            if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
+                f = self._one_operand(parts[0][: -len(part)] + part, scope)
+            if f is None and len(part) <= 2:
+                continue  # a leftover word (“花得”, “两者”), not an operand
+            if f is None:
+                return []
+            figs.append(f)
+        if len(figs) < 2:
+            return []
+        if len({(f.source.page, f.source.line, f.value) if f.source else id(f) for f in figs}) < len(figs):
+            return []  # two parts resolved to the same figure: not two operands
+        return figs
+
+    def _one_operand(self, part: str, scope: Scope) -> Fig | None:
+        if len(part) <= 3:  # “奖金”, “办公费”: a row named exactly
+            for t in scope.docs[0].tables:
+                for r in t.rows:
+                    if normalize(r.label) == part:
+                        c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
+                        if c is not None:
+                            return Fig.from_cell(c, f"{r.label}{c.source.column or ''}", scope.docs[0], t)
+        row = self._row_lookup(part, scope)
+        if row is not None and row.found and row.figures:
+            return row.figures[0]
+        mets = [m for _, m, a in find_metrics(part) if m.scope == "document" and len(squash(a)) >= len(part) - 2]
+        if mets:  # (an alias inside a longer term — 支出总额 in 政府采购支出总额 — is not that metric)
+            cols = find_columns(part)
+            hits = self._doc_metric_figs(scope.docs[0], mets[0], cols[0][1] if cols else None)
+            nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+            if nums:
+                return nums[0]
+        best = self._narrative_matches(part, scope)
+        if len(best) == 1:
+            return self._narr_fig(best[0])
+        return None
+
+    def _implied_remain(self, q: str, scope: Scope) -> list[Fig] | None:
+        """“还有多少钱没执行” = 预算 − 执行数; “预算还剩多少没花” = 预算数 − 决算数 (the columns are implied)."""
+        mets = find_metrics(q)
+        doc_mets = [m for _, m, _ in mets if m.scope == "document"]
+        projects = self._resolve_projects(q, scope)
+        if projects and not doc_mets:
+            p = projects[0]
+            bm = next(x for x in METRICS if x.key == "预算")
+            em = next(x for x in METRICS if x.key == "全年执行数")
+            b = self._project_cells(p, bm, "")
+            e = self._project_cells(p, em, "")
+            if b and e:
+                return [b[0][0], e[0][0]]
+        if doc_mets:
+            m = doc_mets[0]
+            for d in scope.docs[:1]:
+                for t in (t for k in m.kinds for t in d.tables_of(k)):
+                    bcol = next((c for c in ("全年预算数", "年初预算数", "预算数") if c in t.columns), None)
+                    if bcol is None or "决算数" not in t.columns:
+                        continue
+                    hits_b = self._doc_metric_figs(d, m, bcol)
+                    hits_e = self._doc_metric_figs(d, m, "决算数")
+                    nb = [f for f, _, _ in hits_b if _is_num_text(f.text)]
+                    ne = [f for f, _, _ in hits_e if _is_num_text(f.text)]
+                    if nb and ne:
+                        return [nb[0], ne[0]]
+        # prose: the budget and the spending of the subject asked about
+        from .narrative_lookup import question_terms
+
+        term, _ = question_terms(IMPLIED_REMAIN_RE.sub("", q), [a for v in self._aliases_of(scope.docs).values()
+                                                               for a in v])
+        term = re.sub(r"还有|还|完了?$|完", "", term)
+        if len(term) < 2 and (scope.named or len(scope.docs) == 1):
+            # “全年预算还有多少没花完”: no subject, the report's own first budget-and-spending statement
+            pair = self._narrative_pair(q, scope, ["budget", "value"], [q, "决算"])
+            if len(pair) == 2:
+                return pair
+        if len(term) >= 2 and (scope.named or len(scope.docs) == 1):
+            b = self._narrative_matches(q, scope, term=term, relation="budget")
+            if len(b) == 1:
+                from .narrative_lookup import match_figures
+
+                # the spending stated in the same sentence as that budget
+                allv = [m for m in match_figures(q, [b[0].doc], self._aliases_of([b[0].doc]), term=term,
+                                                 relation="value") if m.fig.relation == "value" and m.fig is not b[0].fig]
+                src = b[0].fig.source
+                v = [m for m in allv if m.fig.sentence == b[0].fig.sentence] or \
+                    [m for m in allv if (m.fig.source.page, m.fig.source.line) == (src.page, src.line)]
+                if v:
+                    fb, fv = self._narr_fig(b[0]), self._narr_fig(v[0])
+                    if not re.search(r"预算", fb.label):
+                        fb.label += "预算数"
+                    if not re.search(r"决算|执行|实际|支出数", fv.label):
+                        fv.label += "决算数"
+                    return [fb, fv]
+        return None
+
+    def _partial_projects(self, q: str, scope: Scope) -> list[ProjectRef]:
+        """Several projects named by parts of their names (“无纸化和信访两个项目”)."""
+        s = self._strip_docs(q, metrics=True)
+        for _, _m, a in find_metrics(q):
+            s = s.replace(squash(a), "|")
+        s = OP_WORDS_RE.sub("|", s)
+        segs = [x for x in split_operands(s, r"和|与|及|、|跟|同|比|\|") if len(x) >= 2]
+        if len(segs) < 2:
+            return []
+        projects = self._projects_in(scope)
+        out: list[ProjectRef] = []
+        for seg in segs:
+            inside = {squash(p.name): p for p in projects if len(seg) >= 2 and seg in squash(p.name)}
+            if len(inside) == 1:
+                p = next(iter(inside.values()))
+                if all(x.name != p.name for x in out):
+                    out.append(p)
+                continue
+            cands = match_projects(seg, projects)
+            if not cands:
+                continue
+            top = cands[0][0]
+            names = {squash(p.name) for sc, p in cands if sc >= top - 1e-9}
+            if len(names) != 1 or (top < 100 and top < 4):
+                return []
+            p = cands[0][1]
+            if all(x.name != p.name for x in out):
+                out.append(p)
+        return out if len(out) >= 2 else []
+
+    def _operands_tables(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        if IMPLIED_REMAIN_RE.search(squash(q)) and len([1 for _, m, _ in find_metrics(q) if m.key not in
+                                                        ("预算", "全年执行数", "全年预算数", "年初预算数")]) <= 1:
+            imp = self._implied_remain(q, scope)
+            if imp:
+                return imp
+        mets = find_metrics(q)
+        cols = find_columns(q)
+        doc_mets = [(pos, m) for pos, m, _ in mets if m.scope == "document"]
+        proj_mets = [(pos, m) for pos, m, _ in mets if m.scope == "project"]
+        # project-level columns named as metrics (全年执行数 vs 全年预算数 of one project)
+        projects_all = [(sc, p) for sc, p in match_projects(q, self._projects_in(scope)) if sc >= 100] or \
+            match_projects(self._strip_docs(q, metrics=True), self._projects_in(scope))
+        if projects_all:
+            top = projects_all[0][0]
+            distinct: list[ProjectRef] = []
+            for sc, p in projects_all:
+                if sc >= 100 or (sc >= top - 1 and len(distinct) == 0) or sc >= 100:
+                    if all(d.name != p.name for d in distinct):
+                        distinct.append(p)
+            sq = squash(q)
+
+            def _pos(p: ProjectRef) -> int:
+                i = sq.find(squash(p.name))
+                if i < 0:
+                    _n, sub = lcs_len(sq, squash(p.name))
+                    i = sq.find(sub) if sub else 999
+                return i
+
+            distinct.sort(key=_pos)
+            if len(distinct) < 2 and proj_mets:
+                distinct = self._partial_projects(q, scope) or distinct
+                distinct.sort(key=_pos)
+            if len(distinct) >= 2 and proj_mets:
+                m = proj_mets[0][1]
+                out = []
+                for p in distinct[:4]:
+                    hits = self._project_cells(p, m, q)
+                    if not hits:  # the same name in another table that has the metric (项目清单 vs 评价结果表)
+                        for twin in self._projects_in(scope):
+                            if twin is not p and squash(twin.name) == squash(p.name) and twin.kind in m.kinds:
+                                hits = self._project_cells(twin, m, q)
+                                if hits:
+                                    break
+                    if not hits:
+                        return Answer(f"{NOT_FOUND_PREFIX}“{p.name}”的{m.key}。", False, route="not_found")
+                    out.append(hits[0][0])
+                return out
+            if distinct and len(proj_mets) >= 2:
+                p = distinct[0]
+                out = []
+                for _, m in proj_mets[:3]:
+                    hits = self._project_cells(p, m, q)
+                    if not hits:
+                        return Answer(f"{NOT_FOUND_PREFIX}“{p.name}”的{m.key}。", False, route="not_found")
+                    out.append(hits[0][0])
+                return out
+        if not doc_mets:
+            return []
+        doc_cols = [c for _, c in cols if c in ("年初预算数", "全年预算数", "决算数")]
+        docs = scope.docs
+        if len(doc_mets) == 1 and doc_mets[0][1].key[:2] in ("年末", "年初"):
+            # “年末结转和结余比年初多了多少”: the symmetric metric is implied
+            key = doc_mets[0][1].key
+            other = ("年初" if key.startswith("年末") else "年末") + key[2:]
+            if other[:2] in squash(q).replace(key, ""):
+                om = next((x for x in METRICS if x.key == other), None)
+                if om is not None:
+                    doc_mets.append((999, om))
+        if len(doc_mets) >= 2:
+            column = doc_cols[0] if doc_cols else None
+            pairs = [(m, column) for _, m in doc_mets[:4]]
+        elif len(doc_cols) >= 2:
+            pairs = [(doc_mets[0][1], c) for c in doc_cols[:2]]
+        else:
+            # one metric, several documents
+            if len(docs) >= 2 and scope.named:
+                out = []
+                for d in docs[:4]:
+                    hits = self._doc_metric_figs(d, doc_mets[0][1], doc_cols[0] if doc_cols else None)
+                    nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+                    if not nums:
+                        return Answer(f"{NOT_FOUND_PREFIX}《{d.name}》的{doc_mets[0][1].key}。", False,
+                                      route="not_found")
+                    out.append(nums[0])
+                return out
+            return []
+        if len(docs) > 1:
+            docs = [d for d in docs if all(self._doc_metric_figs(d, m, c) for m, c in pairs)][:1] or docs[:1]
+        out = []
+        for m, c in pairs:
+            hits = self._doc_metric_figs(docs[0], m, c)
+            nums = [f for f, _, _ in hits if _is_num_text(f.text)]
+            if not nums:
+                return Answer(f"{NOT_FOUND_PREFIX}《{docs[0].name}》中{m.key}{c or ''}的数值（表中该栏为空）。",
+                              False, route="not_found")
+            out.append(nums[0])
+        return out
+
+    def _compute(self, q: str, scope: Scope) -> Answer | None:
+        ops = self._operands(q, scope)
+        if isinstance(ops, Answer):
+            return ops
+        if len(ops) < 2:
+            return None
+        s = squash(q)
+        for _, _m, a in find_metrics(q):
+            s = s.replace(squash(a), "")
+        vals = [f.wan if f.unit in ("元", "万元", "亿元") else f.value for f in ops]
+        unit = ops[0].unit if ops[0].unit not in ("元", "亿元") else "万元"
+        pl = max(places_of(f.text) for f in ops)
+        if OP_SHARE.search(s) and len(ops) == 2:
+            # “基本支出中人员经费占比”: the whole is named first, the part stands before 占
+            sq = squash(q)
+
+            def _pos(f: Fig) -> int:
+                _n, sub = lcs_len(sq, squash(f.label))
+                return sq.find(sub) if sub else -1
+
+            pa, pb = _pos(ops[0]), _pos(ops[1])
+            zhan = sq.find("占")
+
+            def _whole(f: Fig) -> bool:  # “A在B里占比”: B, followed by 里/中, is the whole
+                _n, sub = lcs_len(sq, squash(f.label))
+                i = sq.find(sub) if sub else -1
+                return i >= 0 and bool(re.match(r"[^，,。占]{0,4}?(里面|里|之中|当中|中)", sq[i + len(sub):]))
+
+            wa, wb = _whole(ops[0]), _whole(ops[1])
+            if wa != wb:
+                if wa:
+                    ops, vals = [ops[1], ops[0]], [vals[1], vals[0]]
+            elif 0 <= pa < pb and zhan > pb:
+                # “三公经费决算里，公务接待费占了百分之多少”: both stand before 占, the nearer one is the part
+                ops = [ops[1], ops[0]]
+                vals = [vals[1], vals[0]]
+        a, b = ops[0], ops[1]
+        if OP_SHARE.search(s):
+            if vals[1] == 0:
+                return Answer(f"{b.label}为0，无法计算占比。", False, route="not_found")
+            r = (vals[0] / vals[1] * 100).quantize(Decimal("0.01"))
+            formula = f"{a.label} ÷ {b.label} × 100% = {fmt_num(vals[0])} ÷ {fmt_num(vals[1])} × 100% = {fmt_num(r)}%"
+            res = Fig(value=r, unit="%", label=f"{a.label}占{b.label}的比例", computed=True, formula=formula,
+                      text=fmt_num(r))
+            text = f"{a.label}占{b.label}的比例为{fmt_num(r)}%。\n计算：{formula}。"
+        elif OP_RATIO.search(s):
+            if vals[1] == 0:
+                return Answer(f"{b.label}为0，无法计算倍数。", False, route="not_found")
+            r = (vals[0] / vals[1]).quantize(Decimal("0.01"))
+            formula = f"{a.label} ÷ {b.label} = {fmt_num(vals[0])} ÷ {fmt_num(vals[1])} = {fmt_num(r)}"
+            res = Fig(value=r, unit="倍", label=f"{a.label}是{b.label}的倍数", computed=True, formula=formula,
+                      text=fmt_num(r))
+            text = f"{a.label}是{b.label}的{fmt_num(r)}倍。\n计算：{formula}。"
+        elif OP_SUM.search(s) and not OP_DIFF.search(s):
+            total = sum(vals, Decimal(0)).quantize(Decimal(1).scaleb(-pl))
+            formula = " + ".join(fmt_num(v) for v in vals) + f" = {fmt_num(total)}"
+            label = "、".join(f.label for f in ops) + "合计"
+            res = Fig(value=total, unit=unit, label=label, computed=True, formula=formula, text=fmt_num(total))
+            text = f"{label}为{fmt_num(total)}{_u(unit)}。\n计算：{formula}。"
+        else:
+            if unit == "%":
+                unit = "个百分点"
+            d = (vals[0] - vals[1]).quantize(Decimal(1).scaleb(-pl))
+            formula = f"{a.label} − {b.label} = {fmt_num(vals[0])} − {fmt_num(vals[1])} = {fmt_num(d)}"
+            word = "多" if d > 0 else ("少" if d < 0 else "持平")
+            if unit in ("个百分点", "分") or "得分" in a.label or "率" in a.label:
+                word = "高" if d > 0 else ("低" if d < 0 else "持平")
+            res = Fig(value=abs(d), unit=unit, label=f"{a.label}与{b.label}之差", computed=True, formula=formula,
+                      text=fmt_num(abs(d)))
+            if d == 0:
+                text = f"{a.label}与{b.label}相等（均为{fmt_num(vals[0])}{_u(unit)}）。\n计算：{formula}。"
+            else:
+                text = (f"{a.label}比{b.label}{word}{fmt_num(abs(d))}{_u(unit)}。\n计算：{formula}。")
+        src = "；".join(f"{f.label}{f.shown()}见{f.where()}" for f in ops)
+        text += f"\n出处：{src}。"
+        notes = list(dict.fromkeys(getattr(f, "note", "") for f in ops if getattr(f, "note", "")))
+        if notes:
+            text += "\n（" + "；".join(notes) + "。）"
+        if any(getattr(f, "sentence_text", None) for f in ops):
+            text += "\n（运算数取自报告的文字说明。）"
+        return Answer(text, True, [res] + list(ops), route="compute", formula=res.formula)
+
+    def _which_of_two(self, q: str, scope: Scope) -> Answer | None:
+        """“城管分局和机关事务中心整体支出哪个分高”, “赣服通执行率比大厅日常运维高还是低”: two operands, the
+        gap, and which one is higher — stated in words."""
+        def _what(m: re.Match) -> str:
+            if m.group(6):
+                return "相差多少"
+            w = m.group(3) or ""
+            return ("得分" if w in ("分", "分数") else w) + "相差多少"
+
+        q2 = WHICH_OF_TWO_RE.sub(_what, squash(q))
+        ans = self._compute(q2, scope)
+        if ans is None or not ans.found or ans.route != "compute" or len(ans.figures) != 3:
+            return None
+        res, a, b = ans.figures
+        va, vb = (a.wan, b.wan) if a.unit in ("元", "万元", "亿元") else (a.value, b.value)
+        if va == vb:
+            return ans
+        hi, lo = (a, b) if va > vb else (b, a)
+        word = "高" if re.search(r"高|低|分|率", squash(q)) else "多"
+        unit = _u(res.unit) or ("分" if "得分" in a.label else "")
+        head = f"{hi.label}更{word}：{hi.label}为{hi.shown()}，{lo.label}为{lo.shown()}，" \
+               f"{word}出{fmt_num(res.value)}{unit}。"
+        if re.search(r"(高|低|多|少|大|小)还是", squash(q)):
+            first_hi = hi is a
+            head = f"{a.label}比{b.label}{('高' if first_hi else '低') if word == '高' else ('多' if first_hi else '少')}" \
+                   f"{fmt_num(res.value)}{unit}（{a.shown()}对{b.shown()}）。"
+        ans.answer = head + "\n" + "\n".join(ans.answer.split("\n")[1:])
+        ans.route = "compare"
+        return ans
+
+
+# ---------------------------------------------------------------------- helpers
+# names that contain a conjunction: never split into two operands
+_AND_TERMS = ("体育与传媒", "规划与管理", "监督与管理", "资源与", "交通与", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
+              "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术")
+
+
+def split_operands(s: str, seps: str) -> list[str]:
+    """Split the question's operand words at the conjunctions, keeping “社会保障和就业” whole."""
+    for t in _AND_TERMS:
+        s = s.replace(t, t.replace("和", "\x00").replace("与", "\x01"))
+    return [x.replace("\x00", "和").replace("\x01", "与") for x in re.split(seps, s)]
+
+
+def _u(unit: str | None) -> str:
+    if unit in (None, "", "分"):
+        return ""
+    return unit

@@ -1,0 +1,219 @@
+"""Route ``passage``: the extractive answer from hybrid retrieval (the sentences of the best passage, problem /
+measure sections first), and the last resort for a numeric question that found no figure (``not_found`` with
+the nearest passage as a lead). Mixed into :class:`assistant.qa.engine.Engine`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .answer import Answer
+from .entities import squash
+from .patterns import NOT_FOUND_PREFIX, NUMERIC_Q_RE, SECTION_ASKS, SECTION_INLINE, WHY_RE, Scope
+
+
+class PassageRoutes:
+    """Passages retrieved and cut to the sentences that answer; mixin of ``Engine``."""
+
+    # ------------------------------------------------------------------ passages
+    def _passage(self, q: str, scope: Scope) -> Answer:
+        from index.lexical import tokenize
+
+        filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
+        query = self._strip_docs(q) if filters else q
+        q = re.sub(r"[（(](类|款|项)[）)]", "", q)
+        tf = self._topic_filter(q, scope)
+        if tf is not None and len(scope.docs) > 1 and not scope.named:
+            scope = Scope([tf[3]], True, scope.note)  # the report whose project the question names
+            filters = {"doc_id": [tf[3].id]}
+            query = self._strip_docs(q)
+        sq = squash(q)
+        why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
+        usage = bool(re.search(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|主要用于", sq))
+        topic_of = None
+        if tf is not None:  # “赣服通系统建设部门评价发现了什么问题”: the passages about that project first
+            from .narrative_lookup import topic_at
+
+            points = self.__dict__.get("_topic_cache", {}).get((tf[3].id, self._gen), [])
+            topic_of = (tf[2], points, topic_at)
+        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else ""),
+                                    k=25, filters=filters)
+        kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
+        if kind == "problem" and re.search(r"哪些问题已|整改", q):
+            kind = None
+        ids_in: set[str] = set()
+        if kind is not None:
+            # problem / measure questions: passages under a matching heading (“存在的问题”, “改进措施”) first
+            _ask, sec_re, excl_re, words = SECTION_ASKS[kind]
+            inline_re = SECTION_INLINE[kind]
+
+            def _inline(h) -> bool:  # “存在问题：……” written inside the passage itself
+                return bool(re.search(inline_re, re.sub(r"^【[^】]*】", "", (h.text or "").strip())))
+
+            def _in_sec(h) -> bool:
+                return _section_matches(h, sec_re, excl_re) or _inline(h)
+
+            def _depth(h) -> int:
+                return 99 if _inline(h) else _section_depth(h, sec_re)
+
+            extra = self.retriever.search(words + " " + _strip_question(query).replace("|", " "), k=25, filters=filters)
+            seen_ids = {h.id for h in raw}
+            in_raw = [h for h in raw if _in_sec(h)] + [h for h in extra if h.id not in seen_ids and _in_sec(h)]
+            # passages with body text before bare headings (“五、……改进措施” alone answers nothing)
+            # and the more specific heading first (“五、…改进措施 / （二）改进措施” over “五、…改进措施 / （一）…”)
+            in_raw.sort(key=lambda h: (-_depth(h), 0 if _body_len(h) >= 30 else 1))
+            if not filters and raw:  # no report named: stay with the report the best passage comes from
+                top_doc = raw[0].meta.get("doc_id")
+                in_raw = [h for h in in_raw if h.meta.get("doc_id") == top_doc]
+            ids_in = {h.id for h in in_raw}
+            raw = in_raw + [h for h in raw if h.id not in ids_in]
+        hits, per_table = [], {}
+        for h in raw:  # diversify: table rows repeat their table's title and would crowd out the prose
+            key = (h.meta.get("doc_id"), h.meta.get("table")) if h.meta.get("kind") != "narrative" else None
+            if key is not None:
+                per_table[key] = per_table.get(key, 0) + 1
+                if per_table[key] > 2:
+                    continue
+            hits.append(h)
+            if len(hits) >= 5:
+                break
+        content = self._strip_docs(_strip_question(q))
+        content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
+        if usage:
+            content = re.sub(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|都|主要|了", "|", content)
+        if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
+            content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
+                             r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
+        qtok = {t for t in tokenize(content) if len(t) >= 2}
+        if not hits or not qtok:
+            return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
+        cands: list = []
+        for rank, h in enumerate(hits):
+            sents = _sentences(h.text)
+            for si, sent in enumerate(sents):
+                st = set(tokenize(sent))
+                overlap = len(qtok & st)
+                if not overlap:
+                    continue
+                ratio = overlap / len(qtok)
+                heading = len(sent) < 30 and not sent.endswith(("。", "；"))
+                score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0) \
+                    - (0.15 if h.meta.get("kind") != "narrative" else 0)
+                if h.id in ids_in:
+                    score += 0.5
+                    ratio = max(ratio, 0.3)
+                if why and "原因" in "".join(sents[si:si + 2]):
+                    score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
+                if kind is not None and re.search(SECTION_INLINE[kind], sent):
+                    score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
+                if usage and "用于" in "".join(sents[si:si + 2]):
+                    score += 0.25  # “花在哪了”: the sentence saying what it was used for
+                if topic_of is not None:
+                    name, points, at = topic_of
+                    if at(points, h.meta.get("page") or None, h.meta.get("line") or None) == name:
+                        score += 0.3
+                cands.append((score, ratio, si, sents, h))
+            if h.id in ids_in and sents and not any(c[4] is h for c in cands):
+                first = next((i for i, x in enumerate(sents) if not _is_heading(x)), None)
+                if first is not None:
+                    cands.append((0.5 - 0.05 * rank, 0.3, first, sents, h))
+        cands.sort(key=lambda c: -c[0])
+        chosen = None
+        for _score, ratio, si, sents, h in cands:
+            if ratio < 0.3:
+                continue
+            picked = []
+            total = 0
+            for sent in sents[si:]:
+                if _is_heading(sent) and picked:
+                    break
+                if not _is_heading(sent):
+                    picked.append(sent)
+                    total += len(sent)
+                if total >= 160 or len(picked) >= 4:
+                    break
+            if sum(len(x) for x in picked) >= 15:
+                chosen = (picked, h)
+                break
+        if chosen is None:
+            return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found",
+                          retrieved=[x.id for x in hits])
+        picked, h = chosen
+        lines = ["根据报告原文（" + _hit_where(h) + "）：", "“" + "".join(x if x.endswith(("。", "；", "：")) else x + "。"
+                                                          for x in picked) + "”"]
+        cites = [_hit_cite(h, "".join(picked))]
+        for other in hits:
+            c = _hit_cite(other, other.text[:160])
+            if all(c["chunk"] != x["chunk"] for x in cites):
+                cites.append(c)
+        return Answer("\n".join(lines), True, citations=cites, route="passage", retrieved=[x.id for x in hits])
+
+    # ------------------------------------------------------------------ last resort
+    def _numeric_passage(self, q: str, scope: Scope) -> Answer:
+        """The last resort. A question that asks for a number (多少, 几个, 比例 …) and found no cell, stated figure
+        or computation is answered “not found” — the nearest passage is shown as a lead, never as the answer."""
+        p = self._passage(q, scope)
+        s = squash(q)
+        if not p.found or not NUMERIC_Q_RE.search(s) or WHY_RE.search(s):
+            return p
+        lead = p.answer.replace("根据报告原文", "可能相关的原文", 1)
+        return Answer(f"{NOT_FOUND_PREFIX}所问的数值：报告的表格、文字说明中没有与问题对应的数。\n{lead}", False,
+                      citations=p.citations, route="not_found", retrieved=p.retrieved, flags=["lead_only"])
+
+
+# ---------------------------------------------------------------------- helpers
+def _body_len(h) -> int:
+    t = re.sub(r"^【[^】]*】", "", (h.text or "").strip())
+    return len([x for x in _sentences(t) if not _is_heading(x)] and "".join(x for x in _sentences(t) if not _is_heading(x)))
+
+
+def _section_depth(h, sec_re: str) -> int:
+    parts = str(h.meta.get("section") or "").split(" / ")
+    return max((i for i, x in enumerate(parts) if re.search(sec_re, x)), default=-1)
+
+
+def _section_matches(h, sec_re: str, excl_re: str) -> bool:
+    """Whether the passage stands under a heading matching ``sec_re`` (its own heading not ``excl_re``)."""
+    sec = str(h.meta.get("section") or "")
+    parts = sec.split(" / ") if sec else []
+    # the deepest heading that speaks to either side decides (“…原因和改进措施 / （一）存在的主要问题” is a
+    # problem section, “…存在问题及改进措施 / （二）改进措施” a measures section)
+    deepest = next((x for x in reversed(parts) if re.search(sec_re, x) or (excl_re and re.search(excl_re, x))), None)
+    return deepest is not None and bool(re.search(sec_re, deepest))
+
+
+_Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|哪些|什么|多少|"
+                      r"提出了|提出|发现的|发现|有何|谁|吗|呢|？|\?|。)")
+
+
+def _strip_question(q: str) -> str:
+    return _Q_STRIP.sub(" ", q)
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[。；！？])|\n", text)
+    return [p.strip() for p in parts if len(p.strip()) >= 6]
+
+
+def _is_heading(sent: str) -> bool:
+    t = sent.strip().lstrip("-【").strip()
+    return len(t) < 30 and not t.endswith(("。", "；", "！", "？")) or t.endswith("】")
+
+
+def _hit_where(h) -> str:
+    m = h.meta
+    parts = [f"《{m.get('document', '')}》"]
+    if m.get("page"):
+        parts.append(f"第{m['page']}页")
+    elif m.get("line"):
+        parts.append(f"第{m['line']}行")
+    if m.get("section"):
+        parts.append(str(m["section"]).split(" / ")[-1])
+    return " ".join(parts)
+
+
+def _hit_cite(h, text: str) -> dict[str, Any]:
+    m = h.meta
+    return {"document": m.get("document", ""), "page": m.get("page") or None, "line": m.get("line") or None,
+            "text": text, "chunk": h.id}

@@ -1,0 +1,315 @@
+"""Figures stated only in the report's prose (route ``figure``), the prose about one project (topics), operands
+for computations taken from the prose, and the sentence explaining a growth of 100% or more (route
+``passage``). Mixed into :class:`assistant.qa.engine.Engine`; the matching itself is
+:mod:`assistant.qa.narrative_lookup`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..documents import Document
+from .answer import Answer, Fig
+from .compute import split_operands
+from .entities import display_name, lcs_len, squash
+from .patterns import GENERIC_TERMS, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
+
+
+class ProseRoutes:
+    """Narrative figures and topics; mixin of ``Engine``."""
+
+    # ------------------------------------------------------------------ narrative figures
+    def _aliases_of(self, docs: list[Document]) -> dict[str, list[str]]:
+        ids = {d.id for d in docs}
+        return {p.doc.id: p.aliases for p in self._profiles if p.doc.id in ids}
+
+    @staticmethod
+    def _narr_fig(m, label: str | None = None) -> Fig:
+        f = m.fig
+        lab = label or _narr_label(f)
+        fig = Fig(value=f.value, unit=f.unit if f.kind != "score" else "分", label=lab, doc=m.doc, source=f.source,
+                  text=format(f.value, "f"))
+        fig.sentence_text = f.sentence  # type: ignore[attr-defined]
+        return fig
+
+    def _narrative_matches(self, q: str, scope: Scope, term: str | None = None, relation: str | None = None):
+        from .narrative_lookup import best_figures, match_figures
+
+        docs = scope.docs
+        if len(docs) > 8:
+            return []
+        return best_figures(match_figures(q, docs, self._aliases_of(docs), term=term, relation=relation))
+
+    def _narrative_answer(self, q: str, scope: Scope, term: str | None = None) -> Answer | None:
+        """A figure stated only in the report's prose, cited by its sentence."""
+        best = self._narrative_matches(q, scope, term)
+        if not best:
+            return None
+        if not scope.named and len({m.doc.id for m in best}) > 1 and len(scope.docs) > 1:
+            head = ["问题未指明报告，以下为资料库中各报告原文中的数：" ]
+        else:
+            head = []
+        lines, figs = list(head), []
+        per_doc: dict[str, list] = {}
+        for m in best:
+            per_doc.setdefault(m.doc.id, []).append(m)
+        for ms in per_doc.values():
+            for m in ms[:3]:
+                f = self._narr_fig(m)
+                figs.append(f)
+                who = display_name(m.doc)
+                yr = f"{m.doc.year}年" if m.doc.year else ""
+                sep = "" if re.search(r"(增加|减少|增长|下降)$", f.label) else "为"
+                lines.append(f"{who}{yr}{f.label}{sep}{f.shown()}（见报告原文：{f.where()}“{_cut(m.fig.sentence)}”）。")
+            if len(ms) > 1:
+                lines.append("注意：报告原文中有多处表述与问题相符且数值不同，请按上面的原句核对所问的是哪一个。")
+            if all(m.fig.relation == "budget" for m in ms) and not re.search(r"预算", q):
+                lines.append("注意：报告文字中写明的是预算数，没有写明实际支出数。")
+        lines.append("（该数取自报告的文字说明，不是表格单元格。）")
+        return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _topic_filter(self, q: str, scope: Scope):
+        """(question without the project's words, figure filter) when the question names one project of a
+        single report: only the prose about that project answers (see narrative_lookup.topic_points)."""
+        from .narrative_lookup import topic_at, topic_points
+
+        if len(scope.docs) > 12:
+            return None
+        projects = self._resolve_projects(q, scope)
+        names = {p.name for p in projects}
+        if len(names) != 1 or len({p.doc.id for p in projects}) != 1:
+            return None
+        name = next(iter(names))
+        doc = projects[0].doc  # an unnamed report: the one whose project the question names
+        cache = self.__dict__.setdefault("_topic_cache", {})
+        key = (doc.id, self._gen)
+        if key not in cache:
+            cache[key] = topic_points(doc, [p.name for p in self._projects_in(Scope([doc], True))])
+        points = cache[key]
+        if not any(n == name for _, n in points):
+            return None
+        s = self._strip_docs(q)
+        n, sub = lcs_len(s, squash(name))
+        if n < 2:
+            return None
+        rest = s.replace(sub, "|", 1)
+
+        def keep(d, f) -> bool:
+            return d.id == doc.id and topic_at(points, f.source.page, f.source.line) == name
+
+        return rest, keep, name, doc
+
+    def _project_narrative(self, q: str, scope: Scope) -> Answer | None:
+        """“昌南发展中心租金及物业费那个部门评价报告里满意度是多少”: a figure from the prose about the project."""
+        from .narrative_lookup import best_figures, match_figures
+
+        tf = self._topic_filter(q, scope)
+        if tf is None:
+            return None
+        rest, keep, name, doc = tf
+        docs = [doc]
+        best = best_figures(match_figures(rest, docs, self._aliases_of(docs), keep=keep))
+        if len(best) != 1:
+            return None
+        m = best[0]
+        f = self._narr_fig(m)
+        yr = f"{m.doc.year}年" if m.doc.year else ""
+        text = (f"{display_name(m.doc)}{yr}关于“{name}”的文字中，{f.label}为{f.shown()}（见报告原文：{f.where()}"
+                f"“{_cut(m.fig.sentence)}”）。\n（该数取自报告的文字说明，不是表格单元格。）")
+        return Answer(text, True, [f], route="figure")
+
+    def _narrative_operands(self, q: str, scope: Scope) -> list[Fig]:
+        """Two (or more) operands named in the question and stated only in the prose:
+        “工程采购和服务采购一共多少”, “企业满意度比群众满意度高几个百分点”, “全年预算数比决算数多多少”."""
+        if not scope.named and len(scope.docs) > 1:
+            return []
+        s = self._strip_docs(q)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)", "", s)
+        s = OP_WORDS_RE.sub("|", s)
+        parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|？|\?|\|")]
+        parts = [x for x in parts if not re.fullmatch(r"(多少)?(万元|万|元|亿元|亿)?[？?]?", x)]
+        names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
+                         for p in self._profiles)
+        parts = [x for x in parts if len(x) >= 2 and (x not in names or re.search(r"预算|决算|执行|支出|收入", x))]
+        # (location words such as 普陀, 蓉江 are dropped; column words such as 决算 are operands)
+        from .narrative_lookup import question_terms
+
+        if len(parts) == 1 and scope.named and 2 <= len(scope.docs) <= 4:
+            # one subject, several named reports (“规资局政府采购金额比财政局多多少”)
+            term, rel = question_terms(parts[0], [])
+            figs = []
+            sq = squash(q)
+
+            def _at(doc: Document) -> int:
+                al = next((p.aliases for p in self._profiles if p.doc.id == doc.id), [])
+                return min((sq.find(a) for a in al if a and a in sq), default=999)
+
+            for d in sorted(scope.docs, key=_at):
+                best = self._narrative_matches(parts[0], Scope([d], True), term=term, relation=rel)
+                if len(best) != 1:
+                    return []
+                figs.append(self._narr_fig(best[0]))
+                figs[-1].label = f"{display_name(d)}{figs[-1].label}"
+            return figs
+        if len(parts) < 2:
+            return []
+        tf = self._topic_filter(q, scope)
+        if tf is not None:
+            # “惠企政策兑现资金实际到位的和实际支出的差多少”: both operands from the prose about that project
+            rest, keep, _name, tdoc = tf
+            from .narrative_lookup import best_figures, match_figures
+
+            scope = Scope([tdoc], True)
+            rparts = [x.strip("|的") for x in split_operands(OP_WORDS_RE.sub("|", rest),
+                                                             r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
+            rparts = [x for x in rparts if len(x) >= 2]
+            if len(rparts) == 2:
+                figs = []
+                for part in rparts:
+                    best = best_figures(match_figures(part, scope.docs, self._aliases_of(scope.docs), keep=keep))
+                    if len(best) != 1:
+                        break
+                    figs.append(self._narr_fig(best[0]))
+                if len(figs) == 2:
+                    return figs
+
+        out: list[Fig] = []
+        rels = []
+        relabel = False
+        for part in parts[:4]:
+            term, rel = question_terms(part, [])
+            rels.append((term, rel, part))
+        if all(len(t) < 2 for t, _, _ in rels):
+            # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
+            return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
+        named = [t for t, _, _ in rels if len(t) >= 2 and t not in GENERIC_TERMS]
+        if not named and len(rels) == 2:
+            rels = [("", r, p) for _, r, p in rels]  # “支出决算比全年预算少了多少”: no subject at all
+            return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
+        if len(named) == 1 and len(rels) == 3:
+            # “一般公共预算财政拨款支出，决算比年初预算少了多少”: the subject, then its two columns
+            head = next(r for r in rels if len(r[0]) >= 2 and r[0] not in GENERIC_TERMS)
+            bare = [r for r in rels if len(r[0]) < 2 or r[0] in GENERIC_TERMS]
+            if head[1] is None and len(bare) == 2:
+                rels = bare
+        if len(named) == 1 and len(rels) == 2:
+            # “一般公共预算财政拨款支出比年初预算少了多少”, “X年初预算和决算差了多少”: the bare column word
+            # takes the subject of the other operand
+            filled = []
+            for term, rel, part in rels:
+                if len(term) < 2 or term in GENERIC_TERMS:
+                    term = named[0]
+                    sp = squash(part)
+                    rel = "budget" if "预算" in sp else ("value" if re.search(r"决算|支出|执行|实际|花", sp) else rel)
+                filled.append((term, rel, part))
+            relabel = True
+            if filled[0][1] != filled[1][1]:
+                if filled[0][1] is None:
+                    filled[0] = (filled[0][0], "value", filled[0][2])
+                if filled[1][1] is None:
+                    filled[1] = (filled[1][0], "value", filled[1][2])
+                rels = filled
+        for term, rel, part in rels:
+            if len(term) < 2:
+                return []
+            best = self._narrative_matches(part, scope, term=term, relation=rel)
+            if len(best) != 1:
+                return []
+            fig = self._narr_fig(best[0])
+            if len(term) > len(squash(fig.label)) and squash(fig.label) in term and best[0].fig.relation == "value":
+                fig.label = term  # “企业满意度”: the subject is 满意度, the sentence says whose
+            if relabel and best[0].fig.relation == "value" and not re.search(r"决算|执行|实际", fig.label):
+                fig.label += "决算数"  # the spending of a subject compared with its own budget
+            out.append(fig)
+        return out
+
+    def _narrative_pair(self, q: str, scope: Scope, rels: list[str | None], parts: list[str]) -> list[Fig]:
+        if len(parts) != 2:
+            return []
+        want = ["budget" if r == "budget" else "value" for r in rels]
+        if want[0] == want[1]:
+            return []
+        pairs = []
+        for d in scope.docs[:2]:
+            figs = [f for f in d.figures if f.kind == "amount"]
+            for i, f in enumerate(figs):
+                if f.relation != "budget":
+                    continue
+                col = next((w for w in ("年初", "全年", "调整") if w in squash(" ".join(parts))), None)
+                if col and col not in squash(f.text):
+                    continue
+                g = next((x for x in figs[i + 1:i + 3] if x.relation == "value" and x.subject == f.subject
+                          and x.sentence == f.sentence), None)
+                if g is not None:
+                    pairs.append((d, f, g))
+        if not pairs or len({p[0].id for p in pairs}) != 1:
+            return []
+        from .narrative_lookup import Match
+
+        # the question names no subject: the first subject stating both (the report's own total comes
+        # before its item breakdown); the answer names it
+        d, f, g = pairs[0]
+        fb = self._narr_fig(Match(0, f, d))
+        fv = self._narr_fig(Match(0, g, d))
+        fb.note = fv.note = f"问题未指明科目，按报告中首个同时写明预算与决算的表述（{f.subject}）计算"  # type: ignore[attr-defined]
+        return [fb, fv] if want[0] == "budget" else [fv, fb]
+
+    def _growth_passage(self, q: str, scope: Scope) -> Answer | None:
+        """“为什么翻了一倍多”: the narrative growth figure of at least 100% for the subject asked about, with
+        the sentence that explains it."""
+        from .narrative_lookup import question_terms
+
+        term, _ = question_terms(GROWTH_WHY_RE.sub("", q).replace("为什么", "").replace("为何", ""),
+                                 [a for v in self._aliases_of(scope.docs).values() for a in v])
+        if not scope.named or len(term) < 2:
+            return None
+        cands = []
+        for d in scope.docs:
+            for f in d.figures:
+                if f.relation == "growth" and f.kind == "percent" and f.direction >= 0 and f.value >= 100:
+                    n, _ = lcs_len(term, squash(f.subject))
+                    if n >= 2:
+                        cands.append((n, d, f))
+        if not cands:
+            return None
+        cands.sort(key=lambda x: -x[0])
+        top = cands[0][0]
+        chosen = [c for c in cands if c[0] == top]
+        # prefer the subject named most exactly (支出 → 本年支出合计 over 本年收入合计)
+        n, d, f = chosen[0]
+        sent = f.sentence
+        lines = [f"根据报告原文（《{d.name}》{_src_where(f.source)}）：", f"“{sent}”",
+                 f"（{f.subject}增长{format(f.value, 'f')}%，即增长了一倍以上；原因见原句。）"]
+        raw = self.retriever.search(sent[:80], k=5, filters={"doc_id": [d.id]})
+        cites = [{"document": d.name, "page": f.source.page, "line": f.source.line, "text": sent}]
+        return Answer("\n".join(lines), True, citations=cites, route="passage", retrieved=[h.id for h in raw])
+
+
+# ---------------------------------------------------------------------- helpers
+def _src_where(src) -> str:
+    if src is None:
+        return ""
+    if src.page is not None:
+        return f"第{src.page}页"
+    if src.line is not None:
+        return f"第{src.line}行"
+    return ""
+
+
+def _narr_label(f) -> str:
+
+    subj = re.sub(r"[“”\"]", "", f.subject)
+    subj = re.sub(r"（[^（）]{1,12}）$|\([^()]{1,12}\)$", "", subj) or f.subject
+    if f.relation == "budget":
+        t = squash(f.text)
+        col = "年初预算数" if "年初" in t else "全年预算数" if ("全年" in t or "调整" in t) else "预算数"
+        return subj + col
+    if f.relation == "change":
+        return subj + ("比上年增加" if f.direction > 0 else "比上年减少" if f.direction < 0 else "变动额")
+    if f.relation == "growth":
+        return subj + ("增长率" if f.direction >= 0 else "下降率")
+    if f.relation == "share":
+        return subj + "占比"
+    if f.relation == "completion":
+        return subj + "预算完成率"
+    return subj
