@@ -37,6 +37,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" enables Gradio authentication
+    upload_worker: bool = True  # the workspace reads uploads in a worker process (False: in the server's threads)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

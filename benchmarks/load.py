@@ -6,12 +6,15 @@ endpoints the browser uses (``/respond`` for chat, ``/do_ingest`` for uploads). 
 machine.
 
 Usage: .venv/bin/python benchmarks/load.py [--chats 8] [--uploads 2] [--seconds 60] [--max-requests 400]
-                                           [--dense]
-Writes benchmarks/results/load.json and benchmarks/results/load.md.
+                                           [--dense] [--upload-format text|pdf] [--name load]
+Writes benchmarks/results/<name>.json and benchmarks/results/<name>.md (default name: load).
+The app reads uploads in its upload worker process; ``AUDIT_UPLOAD_WORKER=0`` in the environment makes
+it read them in the server's threads (the behaviour before the worker), for a comparison.
 
 Measured: errors (exceptions, HTTP errors, an answer without the expected figure, an upload not
 imported; target 0), latency p50/p95/max per kind, requests per second, the app's peak RSS (VmHWM of
-the server process) and the library afterwards (every uploaded file present once).
+the server process), the RSS of its child processes (the upload worker that reads uploaded files, and
+multiprocessing's resource tracker) and the library afterwards (every uploaded file present once).
 """
 
 from __future__ import annotations
@@ -56,6 +59,35 @@ def proc_memory(pid: int) -> dict[str, float]:
     except OSError:
         pass
     return out
+
+
+def child_pids(pid: int) -> list[int]:
+    """The descendants of a process (Linux /proc/<pid>/task/*/children)."""
+    out: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for t in tasks:
+        try:
+            kids = [int(x) for x in (t / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        for k in kids:
+            out.append(k)
+            out.extend(child_pids(k))
+    return out
+
+
+def children_memory(pid: int) -> dict[str, float]:
+    """Summed current RSS and summed peak RSS (VmHWM) of the process's descendants, in MiB."""
+    rss = hwm = 0.0
+    kids = child_pids(pid)
+    for k in kids:
+        m = proc_memory(k)
+        rss += m.get("VmRSS", 0.0)
+        hwm += m.get("VmHWM", 0.0)
+    return {"processes": len(kids), "VmRSS": rss, "VmHWM": hwm}
 
 
 def percentile(xs: list[float], p: float) -> float:
@@ -195,15 +227,18 @@ def upload_session(url: str, files: list[Path], rec: Recorder, stop: threading.E
         rec.ok("upload", dt)
 
 
-def upload_files(d: Path, n: int, tag: str) -> list[Path]:
-    """Distinct reports to upload: copies of the text samples with a note appended (new content hash)."""
-    texts = sorted((SAMPLES / "text").glob("*.txt"))
+def upload_files(d: Path, n: int, tag: str, fmt: str = "text") -> list[Path]:
+    """Distinct reports to upload: copies of the text samples with a note appended, or of the PDF samples
+    with a PDF comment appended after the end of the file (a new content hash either way)."""
+    srcs = sorted((SAMPLES / "pdf").glob("*.pdf")) if fmt == "pdf" else sorted((SAMPLES / "text").glob("*.txt"))
     out = []
     for i in range(n):
-        src = texts[i % len(texts)]
-        body = src.read_text("utf-8") + f"\n附注：负载测试副本 {tag}-{i}。\n"
+        src = srcs[i % len(srcs)]
         p = d / f"负载{tag}-{i:03d}-{src.name}"
-        p.write_text(body, "utf-8")
+        if fmt == "pdf":
+            p.write_bytes(src.read_bytes() + f"\n%负载测试副本 {tag}-{i}\n".encode())
+        else:
+            p.write_text(src.read_text("utf-8") + f"\n附注：负载测试副本 {tag}-{i}。\n", "utf-8")
         out.append(p)
     return out
 
@@ -217,7 +252,11 @@ def main() -> int:
     ap.add_argument("--chat-only-seconds", type=float, default=20, help="a first phase of chats without uploads")
     ap.add_argument("--dense", action="store_true", help="use the embedding model (default: lexical + tables)")
     ap.add_argument("--keep", action="store_true", help="keep the tmp data dir")
+    ap.add_argument("--upload-format", choices=("text", "pdf"), default="text",
+                    help="upload copies of the text samples (default) or of the PDF samples")
+    ap.add_argument("--name", default="load", help="results file name (benchmarks/results/<name>.json/.md)")
     args = ap.parse_args()
+    upload_worker = os.environ.get("AUDIT_UPLOAD_WORKER", "1").strip().lower() in ("1", "true", "yes", "on")
 
     tmp = Path(tempfile.mkdtemp(prefix="load-"))
     data = tmp / "library"
@@ -240,6 +279,8 @@ def main() -> int:
     rec = Recorder()
     uploaded: list[str] = []
     rss_samples: list[float] = []
+    child_samples: list[float] = []
+    child_peak: dict[str, float] = {}
     try:
         startup_s = wait_up(url, proc)
         idle = proc_memory(proc.pid)
@@ -268,7 +309,7 @@ def main() -> int:
                                     name=f"chat-{i}") for i in range(args.chats)]
         per_upload = max(1, args.max_requests // 8)
         threads += [threading.Thread(target=upload_session,
-                                     args=(url, upload_files(up_dir, per_upload, chr(ord("A") + j)), rec, stop,
+                                     args=(url, upload_files(up_dir, per_upload, chr(ord("A") + j), args.upload_format), rec, stop,
                                            args.max_requests, uploaded), name=f"upload-{j}")
                     for j in range(args.uploads)]
         t_start = time.perf_counter()
@@ -276,12 +317,19 @@ def main() -> int:
             t.start()
         while time.perf_counter() - t_start < args.seconds and any(t.is_alive() for t in threads):
             rss_samples.append(proc_memory(proc.pid).get("VmRSS", 0.0))
+            kids = children_memory(proc.pid)
+            child_samples.append(kids["VmRSS"])
+            if kids["VmHWM"] >= child_peak.get("VmHWM", 0.0):
+                child_peak = kids
             time.sleep(0.5)
         stop.set()
         for t in threads:
             t.join(120)
         wall = time.perf_counter() - t_start
         mem = proc_memory(proc.pid)
+        kids = children_memory(proc.pid)
+        if kids["VmHWM"] >= child_peak.get("VmHWM", 0.0):
+            child_peak = kids
         # the library afterwards: every uploaded file is there, once
         names = [r[0] for r in library_rows(url)]
         missing = [n for n in uploaded if names.count(n) != 1]
@@ -305,7 +353,8 @@ def main() -> int:
     result = {
         "config": {"chat_sessions": args.chats, "upload_sessions": args.uploads, "seconds": args.seconds,
                    "max_requests": args.max_requests, "dense": args.dense, "questions": len(qs),
-                   "gradio_queue_concurrency": 2},
+                   "gradio_queue_concurrency": 2, "upload_format": args.upload_format,
+                   "upload_worker": upload_worker},
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
                     "loadavg_end": [round(x, 2) for x in os.getloadavg()]},
         "setup": {"samples_ingested": n_samples, "ingest_s": round(ingest_s, 1), "app_startup_s": round(startup_s, 1)},
@@ -322,10 +371,13 @@ def main() -> int:
         "uploaded": len(uploaded),
         "memory_mib": {"idle_rss": round(idle.get("VmRSS", 0), 1), "peak_rss": round(mem.get("VmHWM", 0), 1),
                        "end_rss": round(mem.get("VmRSS", 0), 1),
-                       "max_sampled_rss": round(max(rss_samples), 1) if rss_samples else 0.0},
+                       "max_sampled_rss": round(max(rss_samples), 1) if rss_samples else 0.0,
+                       "child_processes": int(child_peak.get("processes", 0)),
+                       "children_peak_rss": round(child_peak.get("VmHWM", 0.0), 1),
+                       "children_max_sampled_rss": round(max(child_samples), 1) if child_samples else 0.0},
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (OUT / f"{args.name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     c, u, m, b = result["chat"], result["upload"], result["memory_mib"], result["chat_single_session"]
     co = result["chat_without_uploads"]
     md = [
@@ -334,7 +386,9 @@ def main() -> int:
         f"`benchmarks/load.py` — {args.chats} chat sessions + {args.uploads} upload sessions through the app's API "
         f"(gradio_client → `/respond`, `/do_ingest`) on 127.0.0.1, for at most {args.seconds:g} s or "
         f"{args.max_requests} requests. Retrieval: {'dense + lexical' if args.dense else 'lexical + tables'}; "
-        f"Gradio queue concurrency 2 per event. {os.cpu_count()} CPUs, Python {platform.python_version()}.",
+        f"Gradio queue concurrency 2 per event. {os.cpu_count()} CPUs, Python {platform.python_version()}. "
+        f"Uploads: copies of the {'PDF' if args.upload_format == 'pdf' else 'text'} samples, read "
+        f"{'in the app’s upload worker process' if upload_worker else 'in the server’s threads (AUDIT_UPLOAD_WORKER=0)'}.",
         "",
         f"Setup: {n_samples} sample reports ingested by the CLI in {result['setup']['ingest_s']} s; "
         f"app ready in {result['setup']['app_startup_s']} s.",
@@ -351,16 +405,24 @@ def main() -> int:
         f"- wall {result['wall_s']} s, {result['throughput_rps']} requests/s; machine load average at the end "
         f"{result['machine']['loadavg_end']} (other work on the same CPUs inflates the latencies)",
         "- chat questions are scoped to their document (the 问答范围 dropdown) and each answer is checked for "
-        "the expected figure; uploads are copies of the text samples with a note appended",
+        "the expected figure; uploads are copies of the "
+        + ("PDF samples with a PDF comment appended" if args.upload_format == "pdf"
+           else "text samples with a note appended"),
         "- a chat request streams its answer (about 40 updates) and the app queues 2 requests per event at a "
         "time: without uploads the chat p50 is mostly queue wait (8 sessions / 2 slots × one answer); during "
-        "uploads the extraction runs in the server's threads and competes for the same 2 CPUs and the GIL",
-        f"- app memory: idle {m['idle_rss']} MiB, **peak RSS {m['peak_rss']} MiB**, end {m['end_rss']} MiB",
+        "uploads "
+        + ("an uploaded file is read, extracted, checked and tokenised in the app's upload worker process "
+           "(its own GIL, the other CPU) and the server only commits the result and rebuilds the BM25 index "
+           "over the whole library" if upload_worker else
+           "the extraction runs in the server's threads and competes for the same 2 CPUs and the GIL"),
+        f"- app memory: idle {m['idle_rss']} MiB, **peak RSS {m['peak_rss']} MiB**, end {m['end_rss']} MiB; "
+        f"child processes ({m['child_processes']}: the upload worker and multiprocessing's resource tracker) "
+        f"peak RSS {m['children_peak_rss']} MiB in all",
         f"- library afterwards: {result['documents_after']} documents "
         f"({n_samples} samples + {result['uploaded']} uploads, each listed once)",
         "",
     ]
-    (OUT / "load.md").write_text("\n".join(md), "utf-8")
+    (OUT / f"{args.name}.md").write_text("\n".join(md), "utf-8")
     print("\n".join(md))
     return 0 if not rec.errors else 1
 

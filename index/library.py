@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -183,6 +184,23 @@ def _prepare_worker(args: tuple[str, Settings]) -> Prepared | str:
         return f"{type(exc).__name__}:{exc}"
 
 
+def prepare_in_worker(path: str, settings: Settings) -> tuple[int, Prepared | str]:
+    """:func:`_prepare_worker` for a long-lived worker process: (the worker's pid, the Prepared file or the
+    error string). A bad file is an error string, never an exception that could break the pool."""
+    return os.getpid(), _prepare_worker((path, settings))
+
+
+def worker_ready() -> int:
+    """Run once in a new worker process: import the readers and load jieba's dictionary now, so that the
+    first upload does not pay for them; return the worker's pid."""
+    import assistant.pipeline  # noqa: F401
+
+    from .lexical import tokenize
+
+    tokenize("预热分词词典")
+    return os.getpid()
+
+
 class Library:
     """A persistent library in ``settings.data_dir``. Thread-safe for one process."""
 
@@ -238,7 +256,8 @@ class Library:
 
     # ----------------------------------------------------------------- ingest
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None,
-               workers: int | None = None) -> list[IngestResult]:
+               workers: int | None = None,
+               prepare_with: Callable[[str, Settings], Prepared | str] | None = None) -> list[IngestResult]:
         """Add files (or directories) to the library; returns one result per file. Idempotent and resumable.
 
         Each document is committed on its own, so an interrupted batch (Ctrl-C, a killed process) keeps
@@ -246,6 +265,10 @@ class Library:
         mtime match the manifest of committed files is skipped without being read again. Worker processes
         read, extract, check, chunk and tokenize; the parent alone writes. Chroma and BM25 are
         reconciled once at the end of the batch (or at the start of the next run after an interruption).
+
+        ``prepare_with(path, settings)`` replaces the in-thread :func:`prepare` when no pool of ``workers``
+        is used: it returns the :class:`Prepared` file or the error string of :func:`_prepare_worker` (the
+        workspace passes one that runs :func:`prepare` in its long-lived worker process).
         """
         files = expand_paths(paths)
         total = len(files)
@@ -309,7 +332,9 @@ class Library:
             def _serial():
                 for f, _ in todo:
                     t = time.perf_counter()
-                    yield f, _prepare_worker((str(f), self.settings)), time.perf_counter() - t
+                    prep = (_prepare_worker((str(f), self.settings)) if prepare_with is None
+                            else prepare_with(str(f), self.settings))
+                    yield f, prep, time.perf_counter() - t
 
         prepared = _pooled() if pool is not None else _serial()
         changed = False

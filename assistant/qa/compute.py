@@ -78,11 +78,17 @@ class ComputeRoutes:
         parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
         parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)
                  and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
+        heads = [x for x in parts if re.search(r"(下面|下边|底下|之下|里面|当中)$", x)]
+        if heads and len(parts) - len(heads) >= 2:
+            # “‘政府办公厅（室）及相关机构事务’下面，政务公开审批和事业运行”: the heading qualifies, it is no operand
+            parts = [x for x in parts if x not in heads]
         if not 2 <= len(parts) <= 4:
             return []
         figs: list[Fig] = []
+        under = re.sub(r"(下面|下边|底下|之下|里面|当中)$", "", heads[0]) if heads else ""
         for i, part in enumerate(parts):
-            f = self._one_operand(part, scope)
+            f = self._child_row(under, part, scope) if under else None
+            f = f or self._one_operand(part, scope)
             if f is None and ctx:
                 f = self._one_operand(ctx + part, scope)
             if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
@@ -97,6 +103,24 @@ class ComputeRoutes:
         if len({(f.source.page, f.source.line, f.value) if f.source else id(f) for f in figs}) < len(figs):
             return []  # two parts resolved to the same figure: not two operands
         return figs
+
+    def _child_row(self, heading: str, part: str, scope: Scope) -> Fig | None:
+        """The row named ``part`` under the row named ``heading`` (by 科目编码), in the first table that has both."""
+        h = squash(heading)
+        order = {k: i for i, k in enumerate(self.ROW_TABLE_ORDER)}  # the 支出决算表 first
+        for t in sorted(scope.docs[0].tables, key=lambda t: order.get(t.kind, 99)):
+            parent = next((r for r in t.rows if getattr(r, "code", None) and len(normalize(r.label)) >= 4
+                           and normalize(r.label) in h), None)
+            if parent is None:
+                continue
+            pc = str(parent.code)
+            for r in t.rows:
+                if normalize(r.label) == squash(part) and getattr(r, "code", None) and str(r.code).startswith(pc) \
+                        and str(r.code) != pc:
+                    c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
+                    if c is not None:
+                        return Fig.from_cell(c, f"{parent.label}·{r.label}{c.source.column or ''}", scope.docs[0], t)
+        return None
 
     def _one_operand(self, part: str, scope: Scope) -> Fig | None:
         if len(part) <= 3:  # “奖金”, “办公费”: a row named exactly
@@ -423,14 +447,14 @@ class ComputeRoutes:
 # ---------------------------------------------------------------------- helpers
 # names that contain a conjunction: never split into two operands
 _AND_TERMS = ("体育与传媒", "规划与管理", "监督与管理", "资源与", "交通与", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
-              "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术")
+              "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术", "及相关机构", "及其他")
 
 
 def split_operands(s: str, seps: str) -> list[str]:
     """Split the question's operand words at the conjunctions, keeping “社会保障和就业” whole."""
     for t in _AND_TERMS:
-        s = s.replace(t, t.replace("和", "\x00").replace("与", "\x01"))
-    return [x.replace("\x00", "和").replace("\x01", "与") for x in re.split(seps, s)]
+        s = s.replace(t, t.replace("和", "\x00").replace("与", "\x01").replace("及", "\x02"))
+    return [x.replace("\x00", "和").replace("\x01", "与").replace("\x02", "及") for x in re.split(seps, s)]
 
 
 def _u(unit: str | None) -> str:

@@ -196,9 +196,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     ans = list_answer(self, q, scope)  # “得分低于80分的项目有哪些”
                     if ans is not None:
                         return ans
-            if re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
+            if re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
                          r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|"
-                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报", s):
+                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放", s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
                 if GROWTH_WHY_RE.search(s):
                     g = self._growth_passage(q, scope)
@@ -309,6 +309,16 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                 return Answer(f"{NOT_FOUND_PREFIX}“{unknown}”的报告：资料库中的报告来自"
                               f"{self._dept_list()}。", False, route="not_found")
         chosen = named_docs if named else profiles
+        if not named and not document and len(profiles) > 1:
+            # “赣服通5.0那个项目的部门评价…”: a project that only one report has decides the report
+            cands = match_projects(self._strip_docs(q, metrics=True), self._projects_in(Scope([p.doc for p in profiles], False)))
+            if cands:
+                top = cands[0][0]
+                best = [p for sc, p in cands if sc >= top - 1e-9]
+                ids = {p.doc.id for p in best}
+                if len(ids) == 1 and top >= 5:
+                    chosen = [pr for pr in profiles if pr.doc.id in ids]
+                    named = True
         # years
         years = explicit_years(q)
         rel = relative_year(q)
@@ -399,7 +409,7 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         return "、".join(names[:12])
 
     def _unknown_org(self, q: str, named_docs: list[DocProfile]) -> str | None:
-        s = squash(q)
+        s = squash(re.sub(r"[“\"「][^”\"」]{2,30}[”\"」]", "|", q))  # a quoted name is a heading or an item, not a unit
         exact = False
         for _sc, p in match_projects(q, self._projects):
             if _sc >= 100:

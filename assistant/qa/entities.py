@@ -473,6 +473,9 @@ def match_projects(q: str, projects: list[ProjectRef]) -> list[tuple[float, Proj
         if len(sub_clean) < 2:
             continue
         cover = n / max(1, len(core))
+        part = next((x for x in re.split(r"及|和|与|、", core) if sub in x), "")
+        if part and len(part) >= 4:
+            cover = max(cover, n / len(part))  # “赣服通” names “政务服务及“赣服通”系统建设” by its own part
         if n >= 4 or (n >= 3 and cover >= 0.3) or (n >= 2 and cover >= 0.6):
             out.append((n + cover * 5, p))
     out.sort(key=lambda x: -x[0])

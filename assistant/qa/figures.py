@@ -237,6 +237,14 @@ class FigureRoutes:
             row = self._row_lookup(q_rest, scope) or self._narrative_answer(q_rest, scope)
             if row is not None and row.found:
                 return row
+            from .narrative_lookup import question_terms
+
+            item, _rel = question_terms(re.sub(r"(年初|全年)?(预算|决算)数?|执行数|金额", "", q_rest),
+                                        [a for v in self._aliases_of(scope.docs).values() for a in v])
+            if len(item) >= 2 and not re.fullmatch(r"(合计|总额|总计|一共|多少|情况)+", item):
+                # “基本支出里办公费决算数”: the item inside the table is asked, never the table's total
+                return Answer(f"{NOT_FOUND_PREFIX}“{item}”的数值：{self._who([doc_profile(d) for d in scope.docs], scope.named)}"
+                              f"报告的表格和文字说明中没有这一项。", False, route="not_found")
         proj_mets = [m for _, m, _ in mets if m.scope == "project"]
         projects = self._resolve_projects(q, scope, proj_mets[0] if proj_mets else None)
         if projects and proj_mets:
@@ -303,7 +311,7 @@ class FigureRoutes:
         i = s.find(a)
         if i <= 0:
             return None
-        head = s[:i].split("|")[-1]
+        head = re.split(r"[|，,。？?：:]", s[:i])[-1]
         head = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度?|全年|当年|上年|年度|部门|单位|的|总|一共|合计|共|"
                       r"请问|帮我|查一下|看看|那个|这个", "", head)
         if len(head) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", head):
@@ -333,14 +341,21 @@ class FigureRoutes:
                         lab = normalize(r.label)
                         if len(lab) < 4 or lab not in s or len(lab) < best_len:
                             continue
-                        cell = next((r.cells[c] for c in list(cols) + list(self.ROW_DEFAULT_COLS)
+                        # a column the question names (“其他收入”, “财政拨款收入”) before the default ones
+                        named_cols = sorted((c for c in t.columns if len(squash(c)) >= 3 and squash(c) in s
+                                             and squash(c) != lab), key=len, reverse=True)
+                        cell = next((r.cells[c] for c in named_cols + list(cols) + list(self.ROW_DEFAULT_COLS)
                                      if c in r.cells and r.cells[c].is_number), None)
                         if cell is None:
                             continue
                         if len(lab) > best_len:
                             found, best_len = [], len(lab)
                         if all(t.kind != x[1].kind for x in found):
-                            found.append((Fig.from_cell(cell, f"{r.label}{cell.source.column or ''}", doc, t), t))
+                            found.append((Fig.from_cell(cell, f"{r.label}{cell.source.column or ''}", doc, t), t,
+                                          cell.source.column in named_cols))
+            if any(x[2] for x in found):
+                found = [x for x in found if x[2]]  # the table with the column the question names
+            found = [(f, t) for f, t, _named in found]
             if not found:
                 continue
             prim, pt = found[0]

@@ -112,7 +112,7 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = re.sub(r"(比|较|与|和|跟)(上年|去年|上一年度?)(相比|比)?", "|", s)
     s = _YEARS.sub("|", s)
     s = re.sub(r"(完成了?(年初|全年)?预算的?|完成率|年初预算数?|全年预算数?|调整后预算数?|预算数|预算安排数?|增长率|增幅|下降率|降幅|占比|比重|完成率|"
-               r"比上年|较上年|同比|增加了?|减少了?|增长了?|下降了?|变化|变动|决算数|执行数|支出数|花了|用了)", "|", s)
+               r"比上年|较上年|同比|增加了?|减少了?|增长了?|下降了?|多了|少了|高了|低了|变化|变动|决算数|执行数|支出数|花了|用了)", "|", s)
     if rel == "budget":
         s = re.sub(r"(?<!一般公共)(?<!基金)(?<!资本经营)预算", "|", s)
     s = _ASK.sub("|", s)
@@ -155,8 +155,14 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
     want_score = bool(re.search(r"分(?!类|配|析|别)|得分|评分", squash(q))) and not want_pct
     asks_value = bool(_VALUE_WORDS.search(squash(q))) and relation != "budget"
     out: list[Match] = []
+    base_term = term
     for d in docs:
         al = aliases_of.get(d.id, [])
+        term = base_term
+        dept = squash((d.department or "") + "|" + (d.title or ""))
+        k = next((k for k in range(min(len(term) - 2, 6), 1, -1) if term[:k] in dept), 0)
+        if k:
+            term = term[k:]  # “普陀政府采购…”: the place the report comes from is not the subject
         for f in d.figures:
             if keep is not None and not keep(d, f):
                 continue
@@ -214,8 +220,11 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if cover_t < (0.5 if count_units is not None else 0.8) or cover_s < 0.5:
                 # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
                 continue
-            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.1 * extra \
+            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term)
+            sent = f.sentence or ""
+            if "其中" in sent and sent.find(f.subject) > sent.find("其中") >= 0 and len(subj) >= 4 and subj[:2] in term:
+                score += 0.15  # “其中：工程采购金额…”: the item the question names by its own word, not the total
             # ties: the longer common words, the subject that also carries the question's other words, and the
             # head noun (Chinese puts it last: “政府采购里工程采购” asks for 工程采购)
             if relation:

@@ -29,7 +29,7 @@ class PassageRoutes:
             filters = {"doc_id": [tf[3].id]}
             query = self._strip_docs(q)
         sq = squash(q)
-        why = bool(re.search(r"为什么|为何|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
+        why = bool(re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
         usage = bool(re.search(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|主要用于", sq))
         topic_of = None
         if tf is not None:  # “赣服通系统建设部门评价发现了什么问题”: the passages about that project first
@@ -83,7 +83,7 @@ class PassageRoutes:
         if usage:
             content = re.sub(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|都|主要|了", "|", content)
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
-            content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
+            content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|为啥|咋会|咋就|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         if not hits or not qtok:
@@ -183,7 +183,7 @@ def _section_matches(h, sec_re: str, excl_re: str) -> bool:
     return deepest is not None and bool(re.search(sec_re, deepest))
 
 
-_Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|哪些|什么|多少|"
+_Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|为啥|咋会|咋就|哪些|什么|多少|"
                       r"提出了|提出|发现的|发现|有何|谁|吗|呢|？|\?|。)")
 
 

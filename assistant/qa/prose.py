@@ -124,7 +124,8 @@ class ProseRoutes:
         if not scope.named and len(scope.docs) > 1:
             return []
         s = self._strip_docs(q)
-        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)", "", s)
+        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)|"
+                   r"(部门)?(决算|报告|决算报告)(里面|里|中)", "", s)  # “正式版决算里，”: the report, not an operand
         s = OP_WORDS_RE.sub("|", s)
         parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|？|\?|\|")]
         parts = [x for x in parts if not re.fullmatch(r"(多少)?(万元|万|元|亿元|亿)?[？?]?", x)]

@@ -66,8 +66,11 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env(data_dir=getattr(args, "library", None), port=getattr(args, "port", None))
     auth = parse_auth(settings.auth)
-    demo, _ = create(settings, no_samples=getattr(args, "no_samples", False))
-    launch(demo, settings, auth=auth)
+    demo, services = create(settings, no_samples=getattr(args, "no_samples", False))
+    try:
+        launch(demo, settings, auth=auth)
+    finally:
+        services.close()  # stops the upload worker process
     return 0
 
 

@@ -5,16 +5,30 @@ The UI talks to :class:`Services` only, never to storage. Services sits on the p
 facade (``assistant.qa.service.AssistantService``). It keeps a copy of every uploaded file under
 ``<data_dir>/workspace/files`` for page previews, turns bad input into Chinese messages, and — only when
 the answering engine is not installed — answers figure questions from the tables (:mod:`.lookup`).
+
+Uploads are read, extracted, checked and tokenised (``index.library.prepare``) in one worker process
+that the services own (started on the first upload, ``spawn``-started so it never inherits the server's
+threads or locks): that pure-Python work then no longer holds the server's GIL while other sessions
+chat. Only the commit of the prepared result (``Library.add_prepared``, the index update) runs in the
+server. A worker that dies is replaced; where no worker process can be started, or with
+``Settings.upload_worker`` off (``AUDIT_UPLOAD_WORKER=0``), files are read in the server's thread.
+A script that builds the workspace must do so under ``if __name__ == "__main__":`` (as ``app.py`` and
+``python -m assistant serve`` do): a spawned worker imports the main script again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
+import multiprocessing
 import re
 import shutil
 import threading
+import weakref
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +41,11 @@ from ..settings import Settings
 Progress = Callable[[int, int, str], None]
 SUPPORTED = (".pdf", ".txt", ".md")
 SEVERITIES = ("error", "warning", "info")
+WORKER_START_TIMEOUT_S = 120  # a worker that is not ready by then is given up for in-thread reading
+WORKER_CRASHED = ("WorkerCrashed:处理该文件的后台进程意外退出（文件可能过大、过于复杂或已损坏），"
+                  "资料库未作任何改动；请稍后重试，仍失败时请检查该文件")
+
+log = logging.getLogger(__name__)
 
 
 class UIServiceError(AssistantError):
@@ -41,6 +60,7 @@ class IngestResult:
     status: str
     message: str
     document: str | None = None
+    worker_pid: int | None = None  # the process that read the file (None: not read, e.g. unchanged)
 
 
 def file_sha256(path: Path) -> str:
@@ -105,6 +125,78 @@ class Services:
         self.answerer = _answer_service(settings, self.library)
         self._lock = threading.RLock()
         self.background: dict[str, Any] = {"running": False}
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._pool_finalizer: weakref.finalize | None = None
+        self.worker_pid: int | None = None  # the upload worker's pid while it runs
+        self.worker_note = "" if getattr(settings, "upload_worker", True) else "已关闭（AUDIT_UPLOAD_WORKER=0）"
+
+    # ----- the upload worker -----------------------------------------------------------------------
+    def _upload_pool(self) -> ProcessPoolExecutor | None:
+        """Return the worker pool (one process), starting it on first use; None when files are read in
+        this process (turned off, or no worker process can be started here: said once in the log)."""
+        with self._pool_lock:
+            if self._pool is not None or self.worker_note:
+                return self._pool
+            from index.library import worker_ready
+
+            pool = None
+            try:
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                pid = pool.submit(worker_ready).result(timeout=WORKER_START_TIMEOUT_S)
+            except Exception as exc:  # no processes / semaphores here, or the worker cannot start
+                if pool is not None:
+                    _stop_pool(pool, wait=False)
+                self.worker_note = f"无法启动（{type(exc).__name__}: {exc}），在服务进程内读取"
+                log.warning("上传文件改在服务进程内读取：无法启动后台读取进程（%s: %s）。", type(exc).__name__, exc)
+                return None
+            self._pool, self.worker_pid = pool, pid
+            self._pool_finalizer = weakref.finalize(self, _stop_pool, pool, False)
+            log.info("上传文件在后台进程（pid %s）中读取。", pid)
+            return pool
+
+    def _drop_pool(self, pool: ProcessPoolExecutor) -> None:
+        """Forget a broken pool (the next upload starts a new worker)."""
+        with self._pool_lock:
+            if self._pool is pool:
+                self._pool, self.worker_pid = None, None
+                if self._pool_finalizer is not None:
+                    self._pool_finalizer.detach()
+                    self._pool_finalizer = None
+        _stop_pool(pool, wait=False)
+
+    def _prepare(self, path: str, settings: Settings) -> tuple[Any, int | None]:
+        """(Prepared file or error string, pid of the process that read it): in the worker process when
+        there is one. A worker that dies is replaced and the file tried once more in the new one; when that
+        one dies too, the file is reported as not imported (nothing in the library changed)."""
+        from index.library import prepare_in_worker
+
+        for attempt in (1, 2):
+            pool = self._upload_pool()
+            if pool is None:
+                pid, prep = prepare_in_worker(path, settings)
+                return prep, pid
+            try:
+                pid, prep = pool.submit(prepare_in_worker, path, settings).result()
+                return prep, pid
+            except BrokenProcessPool as exc:
+                log.warning("后台读取进程意外退出（%s，第 %d 次）：重新启动。", exc, attempt)
+                self._drop_pool(pool)
+        return WORKER_CRASHED, None
+
+    def close(self) -> None:
+        """Stop the upload worker (waits for a file being read) and close the library."""
+        with self._pool_lock:
+            pool, self._pool, self.worker_pid = self._pool, None, None
+            if self._pool_finalizer is not None:
+                self._pool_finalizer.detach()
+                self._pool_finalizer = None
+        if pool is not None:
+            _stop_pool(pool, wait=True)
+        if self.answerer is not None and hasattr(self.answerer, "close"):
+            self.answerer.close()
+        else:
+            self.library.close()
 
     # ----- library ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
@@ -135,7 +227,7 @@ class Services:
                     copy.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, copy)
                 copies.append(copy)
-        results = self.library.ingest(copies, progress)
+        results = self.library.ingest(copies, progress, prepare_with=lambda p, s: self._prepare(p, s)[0])
         return [IngestResult(Path(r.path).name, r.status, r.message, r.doc_id or None) for r in results]
 
     def ingest_in_background(self, paths: list[Path]) -> threading.Thread:
@@ -173,23 +265,32 @@ class Services:
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, copy)
             before = {d["id"]: d for d in self.library.documents()}
-            r = self.library.ingest([copy])[0]
+            pids: list[int | None] = []
+
+            def prepare(p: str, settings: Settings) -> Any:
+                prep, pid = self._prepare(p, settings)
+                pids.append(pid)
+                return prep
+
+            r = self.library.ingest([copy], prepare_with=prepare)[0]
+            worker = pids[0] if pids else None
             known = {d["sha256"]: d for d in before.values()}
             if r.status == "error":
                 if sha not in known:
                     shutil.rmtree(copy.parent, ignore_errors=True)
                 msg = r.message or "无法读取"
-                return IngestResult(name, "error", f"“{name}”未导入：{msg}")
+                return IngestResult(name, "error", f"“{name}”未导入：{msg}", worker_pid=worker)
             if r.status == "unchanged" and sha in known and known[sha]["name"] != name:
                 copy.unlink(missing_ok=True)  # same content under another name: keep the stored copy only
             self._cleanup(before)
         doc = self.library.get_document(r.doc_id) if r.doc_id else None
         n_find = len(self.library.findings(r.doc_id)) if r.doc_id else 0
         if r.status == "unchanged":
-            return IngestResult(name, "unchanged", f"“{name}”已在资料库中（内容相同），未重复导入。", r.doc_id)
+            return IngestResult(name, "unchanged", f"“{name}”已在资料库中（内容相同），未重复导入。", r.doc_id,
+                                worker)
         verb = "已替换旧版本" if r.status == "replaced" else "已导入"
         detail = f"{doc.doc_type_name}，{len(doc.tables)} 张表，{n_find} 个问题。" if doc else ""
-        return IngestResult(name, r.status, f"“{name}”{verb}：{detail}", r.doc_id)
+        return IngestResult(name, r.status, f"“{name}”{verb}：{detail}", r.doc_id, worker)
 
     def _cleanup(self, before: dict[str, dict[str, Any]]) -> None:
         """Delete the stored copies of documents that are no longer in the library."""
@@ -313,6 +414,13 @@ class Services:
             "data_dir": str(s.data_dir),
             "background": _background_text(bg),
         }
+
+
+def _stop_pool(pool: ProcessPoolExecutor, wait: bool) -> None:
+    try:
+        pool.shutdown(wait=wait, cancel_futures=True)
+    except Exception as exc:  # a pool that cannot stop cleanly must not take the workspace down
+        log.debug("后台读取进程未能正常停止：%s", exc)
 
 
 def _background_text(bg: dict[str, Any]) -> str:
