@@ -262,3 +262,30 @@ def test_the_prose_figure_when_the_question_asks_for_it(svc):
     out = svc.ask("测试问题版本财政局情况说明里写的收入支出总计是多少")
     assert out["found"] and _vals(out)[0] == Decimal("0"), out["answer"]  # the planted 0 of the prose
     assert "文字说明" in out["answer"]
+
+
+# ---------------------------------------------------------------- round six
+def test_row_under_a_named_heading(svc):
+    out = svc.ask("蓉江政务中心“政府办公厅（室）及相关机构事务”下面，政务公开审批和事业运行哪个支出多")
+    assert out["found"] and _vals(out)[0] == Decimal("185.85"), out["answer"]
+
+
+def test_an_item_no_table_of_the_report_has_is_not_found(svc):
+    out = svc.ask("党政办基本支出里办公费决算数是多少")
+    assert not out["found"] and "办公费" in out["answer"], out["answer"]
+
+
+def test_column_named_in_the_question_picks_the_table(svc):
+    out = svc.ask("财政局测试问题版本收入决算表里一般行政管理事务的其他收入")
+    assert out["found"] and _vals(out)[0] == Decimal("6.19"), out["answer"]
+    assert "不一致" not in out["answer"]
+
+
+def test_change_against_last_year_with_colloquial_wording(svc):
+    out = svc.ask("蓉江政务中心工资福利支出比上年少了多少")
+    assert out["found"] and _vals(out)[0] == Decimal("26.24"), out["answer"]
+
+
+def test_why_in_colloquial_wording(svc):
+    out = svc.ask("规资局城乡社区规划与管理为啥没完成年初预算")
+    assert out["route"] == "passage" and "政府采购流程未及时完毕" in out["answer"], out["answer"]

@@ -115,7 +115,8 @@ class ComputeRoutes:
                 continue
             pc = str(parent.code)
             for r in t.rows:
-                if normalize(r.label) == squash(part) and getattr(r, "code", None) and str(r.code).startswith(pc) \
+                if normalize(r.label) in (squash(part), re.sub(r"(本年)?(支出|决算数?|预算数?)$", "", squash(part))) \
+                        and getattr(r, "code", None) and str(r.code).startswith(pc) \
                         and str(r.code) != pc:
                     c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
                     if c is not None:
