@@ -289,3 +289,30 @@ def test_change_against_last_year_with_colloquial_wording(svc):
 def test_why_in_colloquial_wording(svc):
     out = svc.ask("规资局城乡社区规划与管理为啥没完成年初预算")
     assert out["route"] == "passage" and "政府采购流程未及时完毕" in out["answer"], out["answer"]
+
+
+# ---------------------------------------------------------------- round seven
+def test_count_from_a_project_indicator_in_the_unit_asked(svc):
+    out = svc.ask("党政办档案专项经费这个项目一年整理了多少页档案")
+    assert out["found"] and _vals(out)[0] == Decimal("75765"), out["answer"]  # not the 成本 indicator (元)
+
+
+def test_explicit_operands_are_not_the_implied_budget_minus_spending(svc):
+    out = svc.ask("信丰惠企政策兑现实际到位资金减去全年实际支出是多少")
+    assert out["found"] and _vals(out)[0] == Decimal("1667.87"), out["answer"]
+
+
+def test_the_other_column_from_the_same_sentence(svc):
+    out = svc.ask("社工部一般公共预算全年预算和实际决算差多少")
+    assert out["found"] and _vals(out)[0] == Decimal("13.20"), out["answer"]
+
+
+def test_average_of_a_group_is_not_a_count(svc):
+    out = svc.ask("普陀区财政局绩效自评的那几个项目平均得分多少")
+    assert out["found"] and _vals(out)[0] == Decimal("99.43"), out["answer"]
+
+
+def test_rows_named_without_their_shared_suffix(svc):
+    out = svc.ask("蓉江政务中心科学技术、文化旅游体育与传媒、资源勘探工业信息这三类支出加起来多少")
+    assert out["found"] and out["route"] == "compute", out["answer"]
+    assert len([f for f in out["figures"] if not f.get("computed")]) == 3

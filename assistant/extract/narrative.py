@@ -23,10 +23,10 @@ from decimal import Decimal, InvalidOperation
 
 from ..documents import Document, Figure, Paragraph, Source
 
-_UNITS = r"亿余元|万余元|亿元|万元|元|%|％|人次|批次|批(?![复准示])|个|项|人|名|辆|台|套|件|家|户|分"
+_UNITS = r"亿余元|万余元|亿元|万元|元|%|％|人次|批次|批(?![复准示])|页|个|项|人|名|辆|台|套|件|家|户|分"
 _NUM = re.compile(
     r"(?<![\d.A-Za-z])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(" + _UNITS + r")")
-_COUNT_UNITS = {"人次", "批次", "批", "个", "项", "人", "名", "辆", "台", "套", "件", "家", "户"}
+_COUNT_UNITS = {"人次", "批次", "批", "页", "个", "项", "人", "名", "辆", "台", "套", "件", "家", "户"}
 _CLAUSE_SEP = re.compile(r"[，,：:；;。！？!?]")
 _SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．](?!\d)|"

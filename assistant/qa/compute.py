@@ -54,9 +54,12 @@ class ComputeRoutes:
 
     def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
         ops = self._operands_tables(q, scope)
+        if isinstance(ops, list) and len(ops) >= 2 and len({(f.source.page, f.source.line, f.source.row, f.value)
+                                                             if f.source else id(f) for f in ops}) < len(ops):
+            ops = []  # two words resolved to one cell: look for the operands another way
         if isinstance(ops, list) and len(ops) < 2:
             narr = self._narrative_operands(q, scope)
-            if len(narr) >= 2:
+            if len(narr) >= 2 and len({(f.source.page, f.source.line, f.value) for f in narr}) == len(narr):
                 return narr
             parts = self._part_operands(q, scope)
             if len(parts) >= 2:
@@ -75,7 +78,11 @@ class ComputeRoutes:
         if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
             ctx, s = m.group(1), s[m.end():]
         s = OP_WORDS_RE.sub("|", s)
-        parts = [x.strip("|的里中，,？?") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
+        parts = [re.sub(r"(这|那|这些|那些)$", "", x.strip("|的里中，,？?"))
+                 for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
+        # “科学技术、文化旅游体育与传媒、资源勘探工业信息这三类支出”: the trailing 支出 belongs to every part
+        suffix = next((x for x in reversed(parts) if x in ("支出", "收入", "经费")), "")
+        parts = [x for x in parts if x not in ("支出", "收入", "经费")]
         parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)
                  and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
         heads = [x for x in parts if re.search(r"(下面|下边|底下|之下|里面|当中)$", x)]
@@ -91,6 +98,8 @@ class ComputeRoutes:
             f = f or self._one_operand(part, scope)
             if f is None and ctx:
                 f = self._one_operand(ctx + part, scope)
+            if f is None and suffix and not part.endswith(suffix):
+                f = self._one_operand(part + suffix, scope)
             if f is None and i > 0 and len(part) <= 3 and len(parts[0]) > len(part) + 1:
                 f = self._one_operand(parts[0][: -len(part)] + part, scope)
             if f is None and len(part) <= 2:
@@ -134,6 +143,13 @@ class ComputeRoutes:
         row = self._row_lookup(part, scope)
         if row is not None and row.found and row.figures:
             return row.figures[0]
+        for t in scope.docs[0].tables:  # “资源勘探工业信息支出” for the row “资源勘探工业信息等支出”
+            for r in t.rows:
+                lab = normalize(r.label)
+                if "等" in lab and lab.replace("等", "") == part:
+                    c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
+                    if c is not None:
+                        return Fig.from_cell(c, f"{r.label}{c.source.column or ''}", scope.docs[0], t)
         mets = [m for _, m, a in find_metrics(part) if m.scope == "document" and len(squash(a)) >= len(part) - 2]
         if mets:  # (an alias inside a longer term — 支出总额 in 政府采购支出总额 — is not that metric)
             cols = find_columns(part)
@@ -234,7 +250,7 @@ class ComputeRoutes:
         return out if len(out) >= 2 else []
 
     def _operands_tables(self, q: str, scope: Scope) -> list[Fig] | Answer:
-        if IMPLIED_REMAIN_RE.search(squash(q)) and len([1 for _, m, _ in find_metrics(q) if m.key not in
+        if IMPLIED_REMAIN_RE.search(squash(q)) and not re.search(r"减去|减掉|扣除|扣掉|除以", squash(q)) and len([1 for _, m, _ in find_metrics(q) if m.key not in
                                                         ("预算", "全年执行数", "全年预算数", "年初预算数")]) <= 1:
             imp = self._implied_remain(q, scope)
             if imp:

@@ -29,12 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 _UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("人次", ("人次",)), ("批次", ("批次", "批")), ("人数", ("人", "名")), ("个人", ("人", "名")), ("位", ("人", "名")),
     ("名", ("人", "名")), ("人", ("人", "名")), ("批", ("批次", "批")), ("辆", ("辆",)), ("台", ("台", "套")),
-    ("套", ("套", "台")), ("件", ("件",)), ("家", ("家", "户")), ("户", ("户", "家")), ("个数", ("个", "项")),
+    ("套", ("套", "台")), ("条", ("条",)), ("页", ("页",)), ("份", ("份",)), ("场", ("场",)), ("件", ("件",)), ("家", ("家", "户")), ("户", ("户", "家")), ("个数", ("个", "项")),
     ("个", ("个", "项")), ("项", ("项", "个")),
 ]
-COUNT_Q_RE = re.compile(r"(?:几|多少)个?(个人|人次|批次|位|名|批|辆|台|套|件|家|户|人)|(?:几|多少)(个(?!百分点)|项(?!目[的得预执]))|"
+COUNT_Q_RE = re.compile(r"(?:几|多少)个?(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|人)|(?:几|多少)(个(?!百分点)|项(?!目[的得预执]))|"
                         r"(人数|人次|批次|个数|数量)")
-_COUNT_STRIP = re.compile(r"(一共|总共|共|合计)?(有|是|为|了)?(几|多少)\s*(个人|人次|批次|位|名|批|辆|台|套|件|家|户|个|项|人)|"
+_COUNT_STRIP = re.compile(r"(一共|总共|共|合计)?(有|是|为|了)?(几|多少)\s*(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|个|项|人)|"
                           r"(的)?(人数|个数|数量)(是|为|有)?(多少|几)?")
 _TIME_WORDS = re.compile(r"^(年末|年底|年初|全年|本年|当年|截至年末|截止年末)")
 _GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "合格": "合格",
@@ -52,6 +52,8 @@ def asked_units(q: str) -> tuple[str, ...] | None:
     m = COUNT_Q_RE.search(s)
     if not m:
         return None
+    if re.search(r"平均|多少分|几分|得分多少|金额|预算|比例|占比|合计|加起来|一共多少(?!个)", s[m.end():]):
+        return None  # “那几个项目，平均得分多少”: the count words name the rows, the question asks a figure
     word = next(g for g in m.groups() if g)
     units: tuple[str, ...] = ("个", "项")
     for w, us in _UNIT_WORDS:
@@ -97,7 +99,41 @@ def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
     ans = _list_count(eng, q, scope)
     if ans is not None:
         return ans
-    return None if not by_condition else _stated_count(eng, q, scope, units)
+    if by_condition:
+        ans = _stated_count(eng, q, scope, units)
+        if ans is not None:
+            return ans
+    return _indicator_count(eng, q, scope)
+
+
+def _indicator_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
+    """“档案专项经费全年整理归档了多少页”: the 实际完成值 of the named project's output indicator."""
+    projects = [p for p in eng._resolve_projects(q, scope) if p.kind == "self_eval"]
+    if len({p.name for p in projects}) != 1:
+        return None
+    p = projects[0]
+    units = asked_units(q) or ()
+    s = squash(q)
+    from .entities import lcs_len
+
+    cands = []
+    for r in p.table.rows:
+        if r.role != "indicator":
+            continue
+        target = (r.cells.get("年度指标值").text if r.cells.get("年度指标值") is not None else "") or ""
+        n, _sub = lcs_len(s, squash(r.label))
+        if n >= 2 and any(u in target for u in units):  # the indicator measured in the unit asked (页, 人次 …)
+            cands.append((n, r))
+    ind = max(cands, key=lambda x: x[0])[1] if cands else None
+    if ind is None:
+        return None
+    cell = ind.cells.get("实际完成值")
+    if cell is None or not cell.is_number:
+        return None
+    fig = Fig.from_cell(cell, f"{p.name}·{ind.label}实际完成值", p.doc, p.table)
+    target = ind.cells.get("年度指标值")
+    extra = f"（年度指标值{target.text}）" if target is not None and target.text else ""
+    return Answer(f"{fig.label}为{fig.shown()}{extra}（{fig.where()}）。", True, [fig], route="figure")
 
 
 def count_not_found(eng: Engine, q: str, scope: Scope, units: tuple[str, ...]) -> Answer | None:
@@ -115,6 +151,7 @@ def _threshold(s: str) -> re.Match | None:
     """A condition on a number: “得分低于80分”, “执行率不到50%”, “得90分”, “执行率100%”; “没拿满分” is
     “低于100分”, “满分的” is “为100分”."""
     s = re.sub(r"(没拿|没有拿|没得|未得|未拿|不是|没拿到|未达到|没有)满分", "低于100分", s)
+    s = re.sub(r"(预算)?执行率?(满格|拉满|满了)|钱?全(部)?花完|花光", "执行率为100%", s)
     s = re.sub(r"(拿了?|得了?|是)?满分", "为100分", s)
     for m in _THRESH_Q.finditer(s):
         if m.group(2) or m.group(1):

@@ -171,7 +171,7 @@ def find_columns(q: str) -> list[tuple[int, str]]:
     out: list[tuple[int, int, str]] = []
     for w, col in COLUMN_WORDS:
         for mm in re.finditer(re.escape(w), s):
-            if w == "决算" and (re.match(r"(里|中|报告|书|表|那|这|，|,|公开|文件)", s[mm.end():])
+            if w == "决算" and (re.match(r"(里|中|报告|书|表|那份|这份|公开|文件)", s[mm.end():])
                                or re.search(r"(版|部门|年度)$", s[:mm.start()])):
                 continue  # “正式版决算里”, “部门决算报告”: the kind of report, not the 决算数 column
             if any(not (mm.end() <= e or mm.start() >= b) for b, e, _ in out):

@@ -228,12 +228,12 @@ class FigureRoutes:
         if named_table and len(doc_mets) > len(named_table):
             # “三公经费表上公务接待费的预算数”: 三公经费 names the table, 公务接待费 the figure
             doc_mets = [m for m in doc_mets if m not in named_table]
-        inside = [a for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"(里面|里|中|当中|之中|下)", sq)]
+        inside = [a for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"(决算表|表)?(里面|里|中|当中|之中|下)", sq)]
         if inside and len(scope.docs) <= 3:
             # “基本支出里商品和服务支出决算多少”: a row inside the metric's table
             q_rest = sq
             for a in inside:
-                q_rest = q_rest.replace(squash(a), "|")
+                q_rest = re.sub(re.escape(squash(a)) + r"(决算表|表)?", "|", q_rest)
             row = self._row_lookup(q_rest, scope) or self._narrative_answer(q_rest, scope)
             if row is not None and row.found:
                 return row

@@ -161,8 +161,8 @@ class ProseRoutes:
             from .narrative_lookup import best_figures, match_figures
 
             scope = Scope([tdoc], True)
-            rparts = [x.strip("|的") for x in split_operands(OP_WORDS_RE.sub("|", rest),
-                                                             r"比|和|与|及|、|跟|同|占|除以|减去|加上|相比|\|")]
+            rparts = [x.strip("|的，,？?") for x in split_operands(OP_WORDS_RE.sub("|", rest),
+                                                                  r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|\|")]
             rparts = [x for x in rparts if len(x) >= 2]
             if len(rparts) == 2:
                 figs = []
@@ -214,6 +214,15 @@ class ProseRoutes:
             if len(term) < 2:
                 return []
             best = self._narrative_matches(part, scope, term=term, relation=rel)
+            if out and relabel and len(best) != 1 or (out and relabel and best
+                                                      and best[0].fig.sentence != getattr(out[0], "sentence_text", None)):
+                # the other column of the same subject: the figure stated in the same sentence, when there is one
+                from .narrative_lookup import match_figures
+
+                same = [m for m in match_figures(part, scope.docs, self._aliases_of(scope.docs), term=term, relation=rel)
+                        if m.fig.sentence == getattr(out[0], "sentence_text", None) and m.fig.relation == (rel or "value")]
+                if same:
+                    best = same[:1]
             if len(best) != 1:
                 return []
             fig = self._narr_fig(best[0])
