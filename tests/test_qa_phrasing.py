@@ -316,3 +316,14 @@ def test_rows_named_without_their_shared_suffix(svc):
     out = svc.ask("蓉江政务中心科学技术、文化旅游体育与传媒、资源勘探工业信息这三类支出加起来多少")
     assert out["found"] and out["route"] == "compute", out["answer"]
     assert len([f for f in out["figures"] if not f.get("computed")]) == 3
+
+
+# ---------------------------------------------------------------- round eight: rankings without a report named
+def test_ranking_restricted_by_words_the_project_names_share(svc):
+    out = svc.ask("各部门整体支出的评价里哪家得分垫底")
+    assert out["found"] and _vals(out)[0] == Decimal("74.4") and "区机关事务中心整体支出" in out["answer"], out["answer"]
+
+
+def test_ranking_restricted_by_a_column_only_one_list_has(svc):
+    out = svc.ask("跟踪期执行率最低的是哪个项目")
+    assert out["found"] and _vals(out)[0] == Decimal("0.6"), out["answer"]

@@ -159,6 +159,24 @@ class RankingRoutes:
             in_unit = [p for p in self._projects if _project_unit(p) == unit]
             if in_unit:
                 projects = in_unit
+        if not scope.named and len({p.doc.id for p in projects}) > 1:
+            # no report named: words the question shares with some project names (“部门整体支出”) or a column
+            # only some lists have (“跟踪期执行率”) pick the projects meant
+            q_core = re.sub(r"最高|最低|最多|最少|垫底|哪个|哪家|哪一个|项目|得分|多少|评价|的|里|中", "|", s)
+            best_w = ""
+            for i in range(len(q_core)):
+                for j in range(i + 4, min(len(q_core), i + 10) + 1):
+                    w = q_core[i:j]
+                    if "|" in w or len(w) <= len(best_w):
+                        continue
+                    if sum(1 for p in projects if w in squash(p.name)) >= 2:
+                        best_w = w
+            if best_w:
+                projects = [p for p in projects if best_w in squash(p.name)]
+            col_kinds = {p.kind for p in projects if any(len(squash(c)) >= 5 and squash(c) in s for c in p.table.columns)}
+            if col_kinds:
+                projects = [p for p in projects if p.kind in col_kinds
+                            and any(len(squash(c)) >= 5 and squash(c) in s for c in p.table.columns)]
         # prefer one project family: the metric's kinds in order
         groups: dict[str, list[ProjectRef]] = {}
         for p in projects:
