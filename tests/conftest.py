@@ -41,3 +41,15 @@ def load(key: str):
 @pytest.fixture(scope="session")
 def docs():
     return load
+
+
+def sample_service(tmp_path_factory, docs, name: str, keys=None):
+    """An answering service (no LLM, no dense index) over the sample reports ``keys`` (all ten by default),
+    for a test module's ``svc`` fixture; close it when the module is done."""
+    from assistant.qa.service import AssistantService
+    from assistant.settings import Settings
+
+    s = AssistantService(Settings(data_dir=tmp_path_factory.mktemp(name), ocr=False, llm_provider="none"), dense=False)
+    for key in keys or ALL:
+        s.library.add_document(docs(key))
+    return s

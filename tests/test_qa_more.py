@@ -9,18 +9,12 @@ from decimal import Decimal
 import pytest
 from test_qa import _cited, _vals
 
-from tests.conftest import ALL
+from tests.conftest import sample_service
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory, docs):
-    from assistant.qa.service import AssistantService
-    from assistant.settings import Settings
-
-    d = tmp_path_factory.mktemp("qa_more")
-    s = AssistantService(Settings(data_dir=d, ocr=False, llm_provider="none"), dense=False)
-    for key in ALL:
-        s.library.add_document(docs(key))
+    s = sample_service(tmp_path_factory, docs, "qa_more")
     yield s
     s.close()
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from test_qa import _cited, _vals
 
-from tests.conftest import ALL
+from tests.conftest import sample_service
 
 CHANGNAN = "001_bfd92035ac8a5750.txt"
 JINGKAI = "000_f7c2a4aa874d52b7.txt"
@@ -21,13 +21,7 @@ GUIHUA = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory, docs):
-    from assistant.qa.service import AssistantService
-    from assistant.settings import Settings
-
-    d = tmp_path_factory.mktemp("qa_phrasing")
-    s = AssistantService(Settings(data_dir=d, ocr=False, llm_provider="none"), dense=False)
-    for key in ALL:
-        s.library.add_document(docs(key))
+    s = sample_service(tmp_path_factory, docs, "qa_phrasing")
     yield s
     s.close()
 
