@@ -127,29 +127,39 @@ class ComputeRoutes:
                 if normalize(r.label) in (squash(part), re.sub(r"(本年)?(支出|决算数?|预算数?)$", "", squash(part))) \
                         and getattr(r, "code", None) and str(r.code).startswith(pc) \
                         and str(r.code) != pc:
-                    c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
-                    if c is not None:
-                        return Fig.from_cell(c, f"{parent.label}·{r.label}{c.source.column or ''}", scope.docs[0], t)
+                    f = self._row_fig(r, t, scope.docs[0], prefix=f"{parent.label}·")
+                    if f is not None:
+                        return f
+        return None
+
+    def _row_fig(self, r, t, doc, prefix: str = "") -> Fig | None:
+        """A row's figure in its first default column that holds a number (本年支出合计, 决算数, 合计 …)."""
+        c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
+        return Fig.from_cell(c, f"{prefix}{r.label}{c.source.column or ''}", doc, t) if c is not None else None
+
+    def _exact_row(self, scope: Scope, named) -> Fig | None:
+        """The first row of the report whose normalised label satisfies ``named`` and has a default figure."""
+        doc = scope.docs[0]
+        for t in doc.tables:
+            for r in t.rows:
+                if named(normalize(r.label)):
+                    f = self._row_fig(r, t, doc)
+                    if f is not None:
+                        return f
         return None
 
     def _one_operand(self, part: str, scope: Scope) -> Fig | None:
         if len(part) <= 3:  # “奖金”, “办公费”: a row named exactly
-            for t in scope.docs[0].tables:
-                for r in t.rows:
-                    if normalize(r.label) == part:
-                        c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
-                        if c is not None:
-                            return Fig.from_cell(c, f"{r.label}{c.source.column or ''}", scope.docs[0], t)
+            f = self._exact_row(scope, lambda lab: lab == part)
+            if f is not None:
+                return f
         row = self._row_lookup(part, scope)
         if row is not None and row.found and row.figures:
             return row.figures[0]
-        for t in scope.docs[0].tables:  # “资源勘探工业信息支出” for the row “资源勘探工业信息等支出”
-            for r in t.rows:
-                lab = normalize(r.label)
-                if "等" in lab and lab.replace("等", "") == part:
-                    c = next((r.cells[k] for k in self.ROW_DEFAULT_COLS if k in r.cells and r.cells[k].is_number), None)
-                    if c is not None:
-                        return Fig.from_cell(c, f"{r.label}{c.source.column or ''}", scope.docs[0], t)
+        # “资源勘探工业信息支出” for the row “资源勘探工业信息等支出”
+        f = self._exact_row(scope, lambda lab: "等" in lab and lab.replace("等", "") == part)
+        if f is not None:
+            return f
         mets = [m for _, m, a in find_metrics(part) if m.scope == "document" and len(squash(a)) >= len(part) - 2]
         if mets:  # (an alias inside a longer term — 支出总额 in 政府采购支出总额 — is not that metric)
             cols = find_columns(part)

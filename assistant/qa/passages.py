@@ -35,7 +35,7 @@ class PassageRoutes:
         if tf is not None:  # “赣服通系统建设部门评价发现了什么问题”: the passages about that project first
             from .narrative_lookup import topic_at
 
-            points = self.__dict__.get("_topic_cache", {}).get((tf[3].id, self._gen), [])
+            points = self._topic_points(tf[3])
             topic_of = (tf[2], points, topic_at)
         raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else ""),
                                     k=25, filters=filters)

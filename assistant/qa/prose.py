@@ -68,10 +68,21 @@ class ProseRoutes:
         lines.append("（该数取自报告的文字说明，不是表格单元格。）")
         return Answer("\n".join(lines), True, figs, route="figure")
 
+    def _topic_points(self, doc) -> list:
+        """Where the report's prose turns to each of its projects (narrative_lookup.topic_points), once per
+        report and library generation."""
+        from .narrative_lookup import topic_points
+
+        cache = self.__dict__.setdefault("_topic_cache", {})
+        key = (doc.id, self._gen)
+        if key not in cache:
+            cache[key] = topic_points(doc, [p.name for p in self._projects_in(Scope([doc], True))])
+        return cache[key]
+
     def _topic_filter(self, q: str, scope: Scope):
         """(question without the project's words, figure filter) when the question names one project of a
         single report: only the prose about that project answers (see narrative_lookup.topic_points)."""
-        from .narrative_lookup import topic_at, topic_points
+        from .narrative_lookup import topic_at
 
         if len(scope.docs) > 12:
             return None
@@ -81,11 +92,7 @@ class ProseRoutes:
             return None
         name = next(iter(names))
         doc = projects[0].doc  # an unnamed report: the one whose project the question names
-        cache = self.__dict__.setdefault("_topic_cache", {})
-        key = (doc.id, self._gen)
-        if key not in cache:
-            cache[key] = topic_points(doc, [p.name for p in self._projects_in(Scope([doc], True))])
-        points = cache[key]
+        points = self._topic_points(doc)
         if not any(n == name for _, n in points):
             return None
         s = self._strip_docs(q)
