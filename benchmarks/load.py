@@ -35,6 +35,9 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from qa_eval import (
+    pct,  # the one percentile of the benchmarks (benchmarks/ is on the path when run as a script)
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results"
@@ -88,15 +91,6 @@ def children_memory(pid: int) -> dict[str, float]:
         rss += m.get("VmRSS", 0.0)
         hwm += m.get("VmHWM", 0.0)
     return {"processes": len(kids), "VmRSS": rss, "VmHWM": hwm}
-
-
-def percentile(xs: list[float], p: float) -> float:
-    if not xs:
-        return 0.0
-    xs = sorted(xs)
-    k = (len(xs) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 def questions(doc_ids: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -347,7 +341,7 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def stats(xs: list[float]) -> dict[str, float]:
-        return {"n": len(xs), "p50_s": round(percentile(xs, 0.5), 3), "p95_s": round(percentile(xs, 0.95), 3),
+        return {"n": len(xs), "p50_s": round(pct(xs, 0.5), 3), "p95_s": round(pct(xs, 0.95), 3),
                 "max_s": round(max(xs), 3) if xs else 0.0, "mean_s": round(statistics.fmean(xs), 3) if xs else 0.0}
 
     result = {

@@ -26,14 +26,17 @@ if str(ROOT) not in sys.path:
 CORPUS = Path(__file__).resolve().parent / ".cache" / "corpus"
 
 
-def _top(prof: cProfile.Profile, n: int = 15) -> list[dict]:
+_SKIP = ("{built-in method", "<string>", "threading.py", "_bootstrap", "ingest(")
+
+
+def _top(prof: cProfile.Profile, n: int = 15, skip: tuple[str, ...] = _SKIP) -> list[dict]:
+    """The ``n`` functions with the most cumulative time, without the frames that only wrap the work."""
     st = pstats.Stats(prof, stream=io.StringIO())
     rows = []
     for (fn, line, name), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
         rows.append({"function": f"{Path(fn).name}:{line}({name})", "calls": nc, "tottime_s": round(tt, 3),
                      "cumtime_s": round(ct, 3)})
     rows.sort(key=lambda r: -r["cumtime_s"])
-    skip = ("{built-in method", "<string>", "threading.py", "_bootstrap", "ingest(", "service.py", "engine.py:1")
     return [r for r in rows if not any(s in r["function"] for s in skip)][:n]
 
 
@@ -57,7 +60,7 @@ def _profile_queries(lib, settings) -> dict:
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
     return {"questions": len(lat), "p50_ms_profiled": round(statistics.median(lat), 1),
-            "p95_ms_profiled": round(lat[int(0.95 * (len(lat) - 1))], 1), "top_cumulative": _top(prof, 12)}
+            "p95_ms_profiled": round(lat[int(0.95 * (len(lat) - 1))], 1), "top_cumulative": _top(prof, 12, _SKIP + ("service.py", "engine.py:1"))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,14 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     workers_cpu = ch.ru_utime + ch.ru_stime
     queries = _profile_queries(lib, settings) if args.queries else None
     lib.close()
-    st = pstats.Stats(prof, stream=io.StringIO())
-    rows = []
-    for (fn, line, name), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": f"{Path(fn).name}:{line}({name})", "calls": nc, "tottime_s": round(tt, 3),
-                     "cumtime_s": round(ct, 3)})
-    rows.sort(key=lambda r: -r["cumtime_s"])
-    skip = ("{built-in method", "<string>", "threading.py", "_bootstrap", "ingest(")
-    top = [r for r in rows if not any(s in r["function"] for s in skip)][:15]
+    top = _top(prof)
     out = {"label": args.label, "reports": args.n, "workers": args.workers, "wall_s": round(wall, 2),
            "parent_cpu_s": round(cpu, 2), "workers_cpu_s": round(workers_cpu, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
            "top_cumulative": top, "queries": queries}

@@ -96,15 +96,6 @@ def _du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def pct(xs: list[float], p: float) -> float:
-    if not xs:
-        return 0.0
-    xs = sorted(xs)
-    k = (len(xs) - 1) * p
-    f, c = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[f] + (xs[c] - xs[f]) * (k - f)
-
-
 def _pages(path: Path) -> int:
     if path.suffix.lower() != ".pdf":
         return 1
@@ -229,7 +220,7 @@ def part_scale_query(args: argparse.Namespace) -> dict:
     import yaml
 
     sys.path.insert(0, str(BENCH))
-    from qa_eval import judge
+    from qa_eval import judge, pct
 
     from assistant.qa.service import AssistantService
     from assistant.settings import Settings
