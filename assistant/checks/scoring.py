@@ -258,27 +258,24 @@ def same_score_everywhere(ctx: RuleContext) -> None:
     Tolerance: 两个印出数各 ±半个末位单位
     """
     names = _indicator_rows(ctx)
-    for p, m, ind in body_scores(ctx):
-        if ind is None:
-            continue
+
+    def body_vs_table(p, ind: str, score: str, stated: str) -> None:
         t, r = _indicator_in_section(ctx, ind, p.section) or names[ind]
         v = ctx.val(t, r, "得分", empty_as_zero=False)
         if v is None:
-            continue
-        body = Val(Decimal(m.group(2)), Decimal("0.005"), para_loc(ctx, p, m.group(0)), f"正文“{ind}”")
+            return
+        body = Val(Decimal(score), Decimal("0.005"), para_loc(ctx, p, stated), f"正文“{ind}”")
         ctx.compare_equal(body, v, what=f"“{r.label}”得分正文与评分表不一致")
+
+    for p, m, ind in body_scores(ctx):
+        if ind is not None:
+            body_vs_table(p, ind, m.group(2), m.group(0))
     # “……根据评分标准得 4 分。” — a score stated without “X% 权重分”
     for i, p in enumerate(ctx.doc.paragraphs):
         for m in _PLAIN_SCORE.finditer(p.text):
             ind = _para_indicator(ctx, i, names)
-            if ind is None:
-                continue
-            t, r = _indicator_in_section(ctx, ind, p.section) or names[ind]
-            v = ctx.val(t, r, "得分", empty_as_zero=False)
-            if v is None:
-                continue
-            body = Val(Decimal(m.group(1)), Decimal("0.005"), para_loc(ctx, p, m.group(0)), f"正文“{ind}”")
-            ctx.compare_equal(body, v, what=f"“{r.label}”得分正文与评分表不一致")
+            if ind is not None:
+                body_vs_table(p, ind, m.group(1), m.group(0))
     summary = ctx.doc.table("score_summary")
     annex = next(iter(_scored_first(ctx)), None)
     if summary is None or annex is None or "得分" not in annex.columns:
