@@ -164,12 +164,14 @@ class RankingRoutes:
             # only some lists have (“跟踪期执行率”) pick the projects meant
             q_core = re.sub(r"最高|最低|最多|最少|垫底|哪个|哪家|哪一个|项目|得分|多少|评价|的|里|中", "|", s)
             best_w = ""
+            names = [squash(p.name) for p in projects]
+            blob = "|".join(names)  # one C-speed test before counting the names one by one
             for i in range(len(q_core)):
                 for j in range(i + 4, min(len(q_core), i + 10) + 1):
                     w = q_core[i:j]
-                    if "|" in w or len(w) <= len(best_w):
+                    if "|" in w or len(w) <= len(best_w) or blob.count(w) < 2:
                         continue
-                    if sum(1 for p in projects if w in squash(p.name)) >= 2:
+                    if sum(1 for n in names if w in n) >= 2:
                         best_w = w
             if best_w:
                 projects = [p for p in projects if best_w in squash(p.name)]
