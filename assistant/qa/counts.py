@@ -52,7 +52,10 @@ def asked_units(q: str) -> tuple[str, ...] | None:
     m = COUNT_Q_RE.search(s)
     if not m:
         return None
-    if re.search(r"平均|多少分|几分|得分多少|金额|预算|比例|占比|合计|加起来|一共多少(?!个)", s[m.end():]):
+    after = s[m.end():]
+    if m.group(3):  # “实有人数一共多少”: the count noun is the subject, “一共多少” asks for it
+        after = re.sub(r"^(一共|总共|合计|共计)?(是|有|为)?多少", "", after)
+    if re.search(r"平均|多少分|几分|得分多少|金额|预算|比例|占比|合计|加起来|一共多少(?!个)", after):
         return None  # “那几个项目，平均得分多少”: the count words name the rows, the question asks a figure
     word = next(g for g in m.groups() if g)
     units: tuple[str, ...] = ("个", "项")

@@ -20,7 +20,7 @@ _ASK = re.compile(r"(给了|安排了|批了|拨了|算出来|算下来|算得|�
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
-_YEARS = re.compile(r"(截至|截止)?(20\d{2}|\d{2})年度?(底)?|去年|今年|本年度|上年|当年")
+_YEARS = re.compile(r"(截至|截止)?(20\d{2}|\d{2})年度?(底|末)?|去年|今年|本年度|上年|当年")
 # relation words of the question → wanted relation
 _REL_WORDS = [
     (re.compile(r"(完成率|完成.{0,4}预算)"), "completion"),
@@ -99,9 +99,10 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = re.sub(r"(工程|货物|服务)类", r"\1", s)
     s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
-    s = re.sub(r"\((按|以)[^()]{1,12}\)|\((万元|元|亿元|%|个|人|分)\)", "", s)
+    s = re.sub(r"\((按|以|含|不含|包括|包含)[^()]{1,12}\)|\((万元|元|亿元|%|个|人|分)\)", "", s)
     s = re.sub(r"但(?=未|没|还)|而且|并且", "", s)  # “政府采购金额（按合同签订口径）”: a qualifier the report words differently
     s = re.sub(r"测试问题版本|测试版本?|正式版本?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
+    s = re.sub(r"(绩效)?(整体支出)?(自评|评价)?报告|出来的?|管委会|管理委员会|还有(?=多少|几)|除了?[^，,|]{1,14}?(以外|之外|外)", "|", s)
     for a in sorted(aliases, key=len, reverse=True):
         if len(a) >= 2:
             s = s.replace(a, "|")
@@ -180,6 +181,8 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if asks_value and f.relation == "budget":
                 continue
             subj = clean_subject(f.subject, al).replace("得分", "分")
+            if count_units is not None and len(subj) > 4:
+                subj = re.sub(r"(人数|个数|数量|户数|家数)$", "", subj)  # the count word was stripped from the term too
             budget_subject = f.relation == "value" and bool(_BUDGET_IN_SUBJECT.search(subj))
             if relation == "budget" and budget_subject:
                 subj = _BUDGET_IN_SUBJECT.sub("", subj)  # “政府采购预算总额 71.5 万元” states a budget as its subject
@@ -202,19 +205,20 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                     cover_s = n / len(core)
             rest = term.replace(sub, "", 1)
             ctx = (squash(f.sentence) + "|" + squash(f.section or "")).replace("得分", "分")
+            in_para = False
             if rest and len(rest) >= 2 and rest in ctx:
                 cover_t = 1.0  # “自评平均分”: 平均分 is the subject, 自评 stands in its own sentence
             elif rest and len(rest) < len(term):
                 # the rest may also be in the sentence, in pieces (“企业满意度”: subject 满意度, sentence 企业…;
                 # “项目自评平均分”: “绩效自评的…项目…平均得分”)
-                got, left = 0, rest
-                for _ in range(3):
-                    n2, sub2 = lcs_len(left, ctx)
-                    if n2 < 2:
-                        break
-                    got += n2
-                    left = left.replace(sub2, "", 1)
-                cover_t = (n + got) / len(term)
+                cover_t = (n + _covered(rest, ctx)) / len(term)
+                if cover_t < 0.8:
+                    # or earlier in its paragraph (“…平台为无形资产，资产原值…。累计折旧…，账面净值 26.3733 万元”)
+                    para = _para_before(d, f)
+                    if para:
+                        c2 = (n + _covered(rest, ctx + "|" + para, 4)) / len(term)
+                        if c2 >= 0.8:
+                            cover_t, in_para = c2, True
             chars_t = sum(1 for ch in term if ch in subj) / len(term)
             if cover_t < 0.8 and chars_t >= 0.8 and n >= 2 and len(term) >= 4:
                 cover_t = 0.8  # the question's words, in another order (“签约新项目” / “新签约项目”)
@@ -222,7 +226,7 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
                 continue
             score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
-                + 0.03 * (term.find(sub) + len(sub)) / len(term)
+                + 0.03 * (term.find(sub) + len(sub)) / len(term) - (0.2 if in_para else 0.0)
             sent = f.sentence or ""
             if "其中" in sent and sent.find(f.subject) > sent.find("其中") >= 0 and len(subj) >= 4 and subj[:2] in term:
                 score += 0.15  # “其中：工程采购金额…”: the item the question names by its own word, not the total
@@ -259,6 +263,42 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             out.append(Match(score, f, d))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _covered(rest: str, ctx: str, pieces: int = 3) -> int:
+    """How many characters of ``rest`` stand in ``ctx``, in up to ``pieces`` common runs of two or more."""
+    got, left = 0, rest
+    for _ in range(pieces):
+        n2, sub2 = lcs_len(left, ctx)
+        if n2 < 2:
+            break
+        got += n2
+        left = left.replace(sub2, "", 1)
+    return got
+
+
+_PARA_CACHE: dict[tuple[str, int], dict] = {}
+
+
+def _para_before(d: Document, f: Figure) -> str:
+    """The text of ``f``'s paragraph before its own sentence (squashed), or ""."""
+    key = (d.id, id(d))
+    by_pos = _PARA_CACHE.get(key)
+    if by_pos is None:
+        if len(_PARA_CACHE) > 64:
+            _PARA_CACHE.clear()
+        by_pos = {}
+        for p in d.paragraphs:
+            by_pos.setdefault((p.page, p.line), []).append(squash(p.text))
+        _PARA_CACHE[key] = by_pos
+    sent = squash(f.sentence or "")[:12]
+    if not sent:
+        return ""
+    for t in by_pos.get((f.source.page, f.source.line), []):
+        i = t.find(sent)
+        if i > 0:
+            return t[:i]
+    return ""
 
 
 def best_figures(matches: list[Match]) -> list[Match]:
