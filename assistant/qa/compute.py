@@ -21,6 +21,7 @@ from .entities import (
 )
 from .patterns import (
     CHANGE_Q_RE,
+    GENERIC_TERMS,
     IMPLIED_REMAIN_RE,
     NOT_FOUND_PREFIX,
     OP_DIFF,
@@ -83,8 +84,11 @@ class ComputeRoutes:
         # “科学技术、文化旅游体育与传媒、资源勘探工业信息这三类支出”: the trailing 支出 belongs to every part
         suffix = next((x for x in reversed(parts) if x in ("支出", "收入", "经费")), "")
         parts = [x for x in parts if x not in ("支出", "收入", "经费")]
-        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2 and not re.fullmatch(r"[里中的]+|哪块|哪个", x)
+        parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2
+                 and not re.fullmatch(r"[里中的]+|哪块|哪个|(的)?(金额|数额|总额|规模|钱)", x)
                  and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
+        names = "|".join(squash((d.department or "") + "|" + (d.title or "")) for d in scope.docs)
+        parts = [x for x in parts if not (len(x) <= 4 and x in names)]  # “普陀”: where the report is from
         heads = [x for x in parts if re.search(r"(下面|下边|底下|之下|里面|当中)$", x)]
         if heads and len(parts) - len(heads) >= 2:
             # “‘政府办公厅（室）及相关机构事务’下面，政务公开审批和事业运行”: the heading qualifies, it is no operand
@@ -170,6 +174,15 @@ class ComputeRoutes:
         best = self._narrative_matches(part, scope)
         if len(best) == 1:
             return self._narr_fig(best[0])
+        if not best and len(scope.docs) == 1 and not re.search(r"费|资金|金额|支出|收入|预算|决算|元|率|分", part):
+            # “30个基层党组织里非公企业党组织占比”: a count the prose states (组织, 人, 户 …), never an amount
+            from .narrative_lookup import best_figures, match_figures
+
+            term = re.sub(r"的?\d+(个|项|人|名|家|户|批|次)", "", part)
+            cnt = best_figures(match_figures(part, scope.docs, self._aliases_of(scope.docs), term=term,
+                                             count_units=_COUNT_UNITS))
+            if len(cnt) == 1:
+                return self._narr_fig(cnt[0])
         return None
 
     def _implied_remain(self, q: str, scope: Scope) -> list[Fig] | None:
@@ -367,8 +380,11 @@ class ComputeRoutes:
         s = squash(q)
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "")
-        vals = [f.wan if f.unit in ("元", "万元", "亿元") else f.value for f in ops]
-        unit = ops[0].unit if ops[0].unit not in ("元", "亿元") else "万元"
+        if len({f.unit for f in ops}) == 1:  # one unit (亿元 and 亿元): computed and shown in it
+            vals, unit = [f.value for f in ops], ops[0].unit
+        else:
+            vals = [f.wan if f.unit in ("元", "万元", "亿元") else f.value for f in ops]
+            unit = ops[0].unit if ops[0].unit not in ("元", "亿元") else "万元"
         pl = max(places_of(f.text) for f in ops)
         if OP_SHARE.search(s) and len(ops) == 2:
             # “基本支出中人员经费占比”: the whole is named first, the part stands before 占
@@ -447,6 +463,8 @@ class ComputeRoutes:
             if m.group(6):
                 return "相差多少"
             w = m.group(3) or ""
+            if w in GENERIC_TERMS or re.fullmatch(r"(的)?(金额|数额|钱|花得|花的|用得|用的)", w):
+                w = ""  # “哪个支出多”, “哪个金额大”: no column of its own
             return ("得分" if w in ("分", "分数") else w) + "相差多少"
 
         q2 = WHICH_OF_TWO_RE.sub(_what, squash(q))
@@ -458,6 +476,10 @@ class ComputeRoutes:
         if va == vb:
             return ans
         hi, lo = (a, b) if va > vb else (b, a)
+        if hi is b and a.unit == b.unit and " − " in res.formula:  # the gap written the way the answer states it: larger − smaller
+            formula = f"{hi.label} − {lo.label} = {fmt_num(hi.value)} − {fmt_num(lo.value)} = {fmt_num(res.value)}"
+            ans.answer = ans.answer.replace(f"计算：{res.formula}。", f"计算：{formula}。")
+            res.formula = ans.formula = formula
         word = "高" if re.search(r"高|低|分|率", squash(q)) else "多"
         unit = _u(res.unit) or ("分" if "得分" in a.label else "")
         head = f"{hi.label}更{word}：{hi.label}为{hi.shown()}，{lo.label}为{lo.shown()}，" \
@@ -472,6 +494,7 @@ class ComputeRoutes:
 
 
 # ---------------------------------------------------------------------- helpers
+_COUNT_UNITS = ("个", "项", "人", "名", "家", "户", "批", "批次", "次", "人次", "条", "件", "场", "页", "份", "辆", "台", "套")
 # names that contain a conjunction: never split into two operands
 _AND_TERMS = ("体育与传媒", "规划与管理", "监督与管理", "资源与", "交通与", "社会保障和就业", "商品和服务", "结转和结余", "规划和自然资源", "住房和城乡", "对个人和家庭", "卫生和计划生育",
               "工资和福利", "资本性支出和", "文化和旅游", "交通和运输", "农业和农村", "科学和技术", "及相关机构", "及其他")

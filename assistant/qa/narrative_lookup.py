@@ -37,7 +37,8 @@ _VALUE_WORDS = re.compile(r"(决算数?|执行数|支出数|实际支出|花了|
 
 # abbreviations auditors type for the functional classification (类) of expenditure
 _ABBREV = [("社保和就业", "社会保障和就业"), ("社保就业", "社会保障和就业"), ("社保", "社会保障"), ("卫健", "卫生健康"),
-           ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车"), ("运维", "运行维护")]
+           ("节能环保", "节能环保"), ("城乡社区事务", "城乡社区"), ("文旅", "文化旅游"), ("公车", "公务用车"), ("运维", "运行维护"),
+           ("规上", "规模以上")]
 
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -227,9 +228,16 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 continue
             score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term) - (0.2 if in_para else 0.0)
+            ym = re.search(r"(20\d{2})年", f.subject)
+            if ym and ym.group(1) not in q and ym.group(1)[2:] + "年" not in q:
+                score -= 0.5  # “总产值（2021年）”: the earlier year's figure, which the question does not ask
             sent = f.sentence or ""
-            if "其中" in sent and sent.find(f.subject) > sent.find("其中") >= 0 and len(subj) >= 4 and subj[:2] in term:
-                score += 0.15  # “其中：工程采购金额…”: the item the question names by its own word, not the total
+            own = re.sub(r"(金额|预算数?|资金|数额|总额)$", "", subj)
+            if "其中" in sent and sent.find(f.subject) > sent.find("其中") >= 0 and len(subj) >= 4:
+                if subj[:2] in term and all(ch in term for ch in own):
+                    score += 0.15  # “其中：工程采购金额…”: the item the question names by its own word, not the total
+                else:
+                    score -= 0.1  # an item the question does not name (政府采购货物): the total it belongs to
             # ties: the longer common words, the subject that also carries the question's other words, and the
             # head noun (Chinese puts it last: “政府采购里工程采购” asks for 工程采购)
             if relation:
