@@ -58,7 +58,8 @@ class ComputeRoutes:
         if isinstance(ops, list) and len(ops) >= 2 and len({(f.source.page, f.source.line, f.source.row, f.value)
                                                              if f.source else id(f) for f in ops}) < len(ops):
             ops = []  # two words resolved to one cell: look for the operands another way
-        if isinstance(ops, list) and len(ops) < 2:
+        if isinstance(ops, Answer) or len(ops) < 2:
+            # (an empty table cell — 项目支出全年预算数 — may still be stated in the prose)
             narr = self._narrative_operands(q, scope)
             if len(narr) >= 2 and len({(f.source.page, f.source.line, f.value) for f in narr}) == len(narr):
                 return narr

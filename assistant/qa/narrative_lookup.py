@@ -130,9 +130,22 @@ class Match:
     doc: Document
 
 
-def _budget_kind_ok(q: str, f: Figure) -> bool:
+def relation_of(f: Figure) -> tuple[str, str]:
+    """(relation, text naming its kind of budget) of ``f``. An item after 其中 of a budget total is a budget of
+    the same kind: “2022 年部门支出预算 7221 万元，其中：…项目支出 6515 万元”, “调整后全年预算支出…其中…”."""
+    sent = f.sentence or ""
+    if f.relation == "value" and "其中" in sent:
+        k = sent.find("其中")
+        at = sent.find(f.subject)
+        head = sent[:k]
+        if at > k and _BUDGET_IN_SUBJECT.search(head) and not re.search(r"决算|执行|实际|支出了|完成", head):
+            return "budget", head
+    return f.relation, f.text
+
+
+def _budget_kind_ok(q: str, text: str) -> bool:
     qs = squash(q)
-    t = squash(f.text)
+    t = squash(text)
     for w in ("年初", "全年", "调整"):
         if w in qs and any(x in t for x in ("年初", "全年", "调整")) and w not in t:
             return False
@@ -179,12 +192,13 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 continue
             if f.kind == "score" and not want_score:
                 continue
-            if asks_value and f.relation == "budget":
+            frel, kind_text = relation_of(f)
+            if asks_value and frel == "budget":
                 continue
             subj = clean_subject(f.subject, al).replace("得分", "分")
             if count_units is not None and len(subj) > 4:
                 subj = re.sub(r"(人数|个数|数量|户数|家数)$", "", subj)  # the count word was stripped from the term too
-            budget_subject = f.relation == "value" and bool(_BUDGET_IN_SUBJECT.search(subj))
+            budget_subject = frel == "value" and bool(_BUDGET_IN_SUBJECT.search(subj))
             if relation == "budget" and budget_subject:
                 subj = _BUDGET_IN_SUBJECT.sub("", subj)  # “政府采购预算总额 71.5 万元” states a budget as its subject
             if len(subj) < 2 or subj in ("项目", "资金", "支出", "收入", "经费", "金额", "以上项目", "累计", "其中"):
@@ -241,22 +255,24 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             # ties: the longer common words, the subject that also carries the question's other words, and the
             # head noun (Chinese puts it last: “政府采购里工程采购” asks for 工程采购)
             if relation:
-                if f.relation == relation or (relation == "budget" and budget_subject):
+                if frel == relation or (relation == "budget" and budget_subject):
                     score += 1.0
-                    if relation == "budget" and not _budget_kind_ok(q, f):
+                    if relation == "budget" and not _budget_kind_ok(q, kind_text):
                         score -= 1.5
+                    elif relation == "budget" and any(w in squash(q) and w in squash(kind_text) for w in ("年初", "全年", "调整")):
+                        score += 0.3  # the kind of budget the question names (调整后全年预算), stated
                 elif relation == "budget":
                     continue
-                elif relation in ("change", "growth", "share", "completion") and f.relation not in ("change", "growth"):
+                elif relation in ("change", "growth", "share", "completion") and frel not in ("change", "growth"):
                     continue  # a change / share was asked: the plain value is not the answer
-                elif relation in ("change", "growth") and f.relation in ("change", "growth"):
+                elif relation in ("change", "growth") and frel in ("change", "growth"):
                     score += 0.5
                 else:
                     score -= 0.8
             else:
-                if f.relation == "value":
+                if frel == "value":
                     score += 0.6
-                elif f.relation in ("budget",):
+                elif frel in ("budget",):
                     score -= 0.3
                 else:
                     score -= 1.0
@@ -266,7 +282,7 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 score += 0.4 if f.kind == "score" else -0.4
             elif f.kind == "amount":
                 score += 0.2
-            if _VALUE_WORDS.search(squash(q)) and f.relation == "value":
+            if _VALUE_WORDS.search(squash(q)) and frel == "value":
                 score += 0.1
             out.append(Match(score, f, d))
     out.sort(key=lambda m: -m.score)

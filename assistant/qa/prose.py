@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-from ..documents import Document
+from ..documents import Document, Figure
 from .answer import Answer, Fig
 from .compute import split_operands
 from .entities import display_name, lcs_len, squash
+from .narrative_lookup import Match, clean_subject
 from .patterns import GENERIC_TERMS, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
 
 
@@ -186,8 +187,13 @@ class ProseRoutes:
         relabel = False
         for part in parts[:4]:
             term, rel = question_terms(part, [])
+            if rel == "budget" and re.fullmatch(r"调整后的?", term):
+                term = ""  # “调整后全年预算”: a kind of budget, no subject
             rels.append((term, rel, part))
         if all(len(t) < 2 for t, _, _ in rels):
+            if len(rels) == 2 and all(r == "budget" for _, r, _ in rels) \
+                    and _budget_kind(rels[0][2]) != _budget_kind(rels[1][2]):
+                return self._budget_kinds_pair(scope, [p for _, _, p in rels])
             # bare column words (全年预算数 / 决算数): one subject that states both in one sentence
             return self._narrative_pair(q, scope, [r for _, r, _ in rels], [p for _, _, p in rels])
         named = [t for t, _, _ in rels if len(t) >= 2 and t not in GENERIC_TERMS]
@@ -217,6 +223,8 @@ class ProseRoutes:
                 if filled[1][1] is None:
                     filled[1] = (filled[1][0], "value", filled[1][2])
                 rels = filled
+            elif filled[0][1] == "budget" and _budget_kind(filled[0][2]) != _budget_kind(filled[1][2]):
+                rels = filled  # “项目支出调整后全年预算比年初预算多出多少”: two kinds of budget of one subject
         for term, rel, part in rels:
             if len(term) < 2:
                 return []
@@ -235,10 +243,42 @@ class ProseRoutes:
             fig = self._narr_fig(best[0])
             if len(term) > len(squash(fig.label)) and squash(fig.label) in term and best[0].fig.relation == "value":
                 fig.label = term  # “企业满意度”: the subject is 满意度, the sentence says whose
-            if relabel and best[0].fig.relation == "value" and not re.search(r"决算|执行|实际", fig.label):
+            from .narrative_lookup import relation_of
+
+            frel = relation_of(best[0].fig)[0]
+            if relabel and frel == "budget" and "预算" not in fig.label:
+                col = re.search(r"(调整后的?)?(年初|全年)?预算数?", squash(part))
+                fig.label += col.group(0) if col else "预算数"  # “项目支出” of “调整后全年预算支出…其中…”
+            elif relabel and frel == "value" and not re.search(r"决算|执行|实际", fig.label):
                 fig.label += "决算数"  # the spending of a subject compared with its own budget
             out.append(fig)
         return out
+
+    def _budget_kinds_pair(self, scope: Scope, parts: list[str]) -> list[Fig]:
+        """“调整后全年预算比年初预算多了多少”, no subject named: the first two prose figures whose subjects are the
+        two kinds of budget of the same thing (“年初预算收入” / “调整后全年预算收入”)."""
+        if len(scope.docs) != 1:
+            return []
+        d = scope.docs[0]
+        al = self._aliases_of([d]).get(d.id, [])
+        kinds = {"年初": r"年初预算(数)?", "调整": r"调整后的?全年预算(数)?", "全年": r"全年预算(数)?"}
+        rx = [kinds.get(_budget_kind(p)) for p in parts]
+        if not all(rx):
+            return []
+        found: list[dict[str, Figure]] = [{}, {}]
+        for f in d.figures:
+            if f.kind != "amount":
+                continue
+            subj = clean_subject(f.subject, al)
+            for i, r in enumerate(rx):
+                m = re.search(r, subj)
+                if m:
+                    found[i].setdefault(subj[:m.start()] + subj[m.end():], f)
+        for rest, fa in found[0].items():
+            fb = found[1].get(rest)
+            if fb is not None and fb is not fa:
+                return [self._narr_fig(Match(0.0, fa, d)), self._narr_fig(Match(0.0, fb, d))]
+        return []
 
     def _narrative_pair(self, q: str, scope: Scope, rels: list[str | None], parts: list[str]) -> list[Fig]:
         if len(parts) != 2:
@@ -330,3 +370,8 @@ def _narr_label(f) -> str:
     if f.relation == "completion":
         return subj + "预算完成率"
     return subj
+
+
+def _budget_kind(part: str) -> str:
+    sp = squash(part)
+    return "年初" if "年初" in sp else ("调整" if "调整" in sp else ("全年" if "全年" in sp else ""))
