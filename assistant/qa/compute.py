@@ -54,17 +54,25 @@ class ComputeRoutes:
         return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
 
     def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        rate_q = bool(re.search(r"(完成|执行|增长|节支)率", squash(q)))
+
+        def _fits(figs: list[Fig]) -> bool:  # a rate was asked: every operand is a rate, never an amount
+            return not rate_q or all(f.unit == "%" for f in figs)
+
         ops = self._operands_tables(q, scope)
+        if isinstance(ops, list) and not _fits(ops):
+            ops = []
         if isinstance(ops, list) and len(ops) >= 2 and len({(f.source.page, f.source.line, f.source.row, f.value)
                                                              if f.source else id(f) for f in ops}) < len(ops):
             ops = []  # two words resolved to one cell: look for the operands another way
         if isinstance(ops, Answer) or len(ops) < 2:
             # (an empty table cell — 项目支出全年预算数 — may still be stated in the prose)
             narr = self._narrative_operands(q, scope)
-            if len(narr) >= 2 and len({(f.source.page, f.source.line, f.value) for f in narr}) == len(narr):
+            if len(narr) >= 2 and len({(f.source.page, f.source.line, f.value) for f in narr}) == len(narr) \
+                    and _fits(narr):
                 return narr
             parts = self._part_operands(q, scope)
-            if len(parts) >= 2:
+            if len(parts) >= 2 and _fits(parts):
                 return parts
         return ops
 
@@ -94,12 +102,19 @@ class ComputeRoutes:
         if heads and len(parts) - len(heads) >= 2:
             # “‘政府办公厅（室）及相关机构事务’下面，政务公开审批和事业运行”: the heading qualifies, it is no operand
             parts = [x for x in parts if x not in heads]
+        # “A和B，全年预算完成率相差多少”: the rate named once qualifies every operand
+        rate = next((x for x in parts if re.fullmatch(r"[\u4e00-\u9fff]{0,6}(完成率|执行率|增长率|节支率|进度)", x)), "")
+        if rate and len(parts) >= 3:
+            parts = [x for x in parts if x != rate]
+        else:
+            rate = ""
         if not 2 <= len(parts) <= 4:
             return []
         figs: list[Fig] = []
         under = re.sub(r"(下面|下边|底下|之下|里面|当中)$", "", heads[0]) if heads else ""
         for i, part in enumerate(parts):
             f = self._child_row(under, part, scope) if under else None
+            f = f or (self._one_operand(part + rate, scope) if rate else None)
             f = f or self._one_operand(part, scope)
             if f is None and ctx:
                 f = self._one_operand(ctx + part, scope)
@@ -466,6 +481,8 @@ class ComputeRoutes:
             w = m.group(3) or ""
             if w in GENERIC_TERMS or re.fullmatch(r"(的)?(金额|数额|钱|花得|花的|用得|用的)", w):
                 w = ""  # “哪个支出多”, “哪个金额大”: no column of its own
+            if w.endswith("率"):
+                return f"，{w}相差多少"  # its own part: the rate qualifies both operands
             return ("得分" if w in ("分", "分数") else w) + "相差多少"
 
         q2 = WHICH_OF_TWO_RE.sub(_what, squash(q))

@@ -97,6 +97,7 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = expand_abbrev(squash(q))
     s = re.sub(r"还没有|还没|尚未|没有", "未", s).replace("已经", "已")  # colloquial → the reports' words
     s = re.sub(r"签了|签下", "签约", s)
+    s = re.sub(r"(满意度|满意率)(调查|调研|测评|问卷)(结果)?", r"\1", s)  # the survey is how, not what
     s = re.sub(r"(工程|货物|服务)类", r"\1", s)
     s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
