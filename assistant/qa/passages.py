@@ -31,14 +31,19 @@ class PassageRoutes:
         sq = squash(q)
         why = bool(re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
         usage = bool(re.search(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|主要用于", sq))
+        # “模板里没有三公经费的部门该怎么写”: the template's own instructions (作下述说明, 仍保留该表格式, 依次说明到…)
+        howto = "模板" in sq and bool(re.search(r"怎么写|怎么填|如何填|如何写|怎么处理|如何处理|要不要|放不放|要求|说明到|写清楚|"
+                                               r"写什么|写啥|让怎么|该怎么|怎么弄|保留|哪一级", sq))
         topic_of = None
         if tf is not None:  # “赣服通系统建设部门评价发现了什么问题”: the passages about that project first
             from .narrative_lookup import topic_at
 
             points = self._topic_points(tf[3])
             topic_of = (tf[2], points, topic_at)
-        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else ""),
-                                    k=25, filters=filters)
+        if howto:
+            query = re.sub(r"没有|没", "无", query)
+        raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else "")
+                                    + (" 作下述说明 填写 说明" if howto else ""), k=25, filters=filters)
         kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
             kind = None
@@ -85,6 +90,9 @@ class PassageRoutes:
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
             content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|为啥|咋会|咋就|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
+        if howto:
+            content = re.sub(r"模板|要是|如果|假如|该|让|一分|压根|都|还|写|填", "|", content)
+            content = re.sub(r"没有|没", "无", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         if not hits or not qtok:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
@@ -107,6 +115,9 @@ class PassageRoutes:
                     score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
                 if kind is not None and re.search(SECTION_INLINE[kind], sent):
                     score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
+                if howto and _HOWTO_RE.search(sent):
+                    score += 0.4  # the instruction itself, not the sample text around it
+                    ratio = max(ratio, 0.3) if overlap >= 2 else ratio
                 if usage and "用于" in "".join(sents[si:si + 2]):
                     score += 0.25  # “花在哪了”: the sentence saying what it was used for
                 if topic_of is not None:
@@ -183,6 +194,7 @@ def _section_matches(h, sec_re: str, excl_re: str) -> bool:
     return deepest is not None and bool(re.search(sec_re, deepest))
 
 
+_HOWTO_RE = re.compile(r"作下述说明|仍保留|填写|列明|按上述格式|不用说明|依次说明|说明到|注：|如持平")
 _Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|为啥|咋会|咋就|哪些|什么|多少|"
                       r"提出了|提出|发现的|发现|有何|谁|吗|呢|？|\?|。)")
 
