@@ -151,6 +151,14 @@ class PassageRoutes:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found",
                           retrieved=[x.id for x in hits])
         picked, h = chosen
+        want = _asked_entity(sq)
+        if want and not _states_entity(want, "".join(picked)):
+            # “委托哪家第三方机构”, “计划什么时候竣工”: the passage speaks of it but does not say — not found
+            lead = "可能相关的原文（" + _hit_where(h) + "）：\n“" + "".join(picked)[:200] + "”"
+            what = {"org": "机构或单位的名称", "date": "时间", "names": "名称"}[want]
+            return Answer(f"{NOT_FOUND_PREFIX}所问的{what}：报告原文提到了相关内容，但没有写明。\n{lead}", False,
+                          citations=[_hit_cite(h, "".join(picked))], route="not_found",
+                          retrieved=[x.id for x in hits], flags=["lead_only"])
         lines = ["根据报告原文（" + _hit_where(h) + "）：", "“" + "".join(x if x.endswith(("。", "；", "：")) else x + "。"
                                                           for x in picked) + "”"]
         cites = [_hit_cite(h, "".join(picked))]
@@ -192,6 +200,26 @@ def _section_matches(h, sec_re: str, excl_re: str) -> bool:
     # problem section, “…存在问题及改进措施 / （二）改进措施” a measures section)
     deepest = next((x for x in reversed(parts) if re.search(sec_re, x) or (excl_re and re.search(excl_re, x))), None)
     return deepest is not None and bool(re.search(sec_re, deepest))
+
+
+def _asked_entity(sq: str) -> str | None:
+    """The kind of thing a question asks to be named: an organisation, a time, or the names of items."""
+    if re.search(r"哪家|哪个(第三方)?(机构|公司|单位)|(机构|公司)(的)?(名称|名字|叫什么|是谁)|第三方.{0,6}(是谁|叫什么)", sq):
+        return "org"
+    if re.search(r"什么时候|何时|哪天|几月几[号日]|什么时间|哪一年|哪年|几号", sq):
+        return "date"
+    if re.search(r"分别(叫|是)(什么|啥|哪)|(叫|是)什么名字|名称分别|都叫什么|都是哪(几|些)个", sq):
+        return "names"
+    return None
+
+
+def _states_entity(kind: str, text: str) -> bool:
+    t = squash(text)
+    if kind == "org":
+        return bool(re.search(r"[\u4e00-\u9fff()]{2,30}(有限公司|有限责任公司|事务所|研究院|研究所|咨询|评估中心|大学|学院|集团)", t))
+    if kind == "date":
+        return bool(re.search(r"\d{4}年(\d{1,2}月)?(\d{1,2}[日号])?(前|底|末|以前|之前)?|\d{1,2}月\d{1,2}[日号]|\d{1,2}月(底|前|末)|年底|年末|上半年|下半年|季度", t))
+    return bool(re.search(r"分别为|分别是|包括|如下|[“《][^”》]{4,}[”》][^“《]{0,6}[“《][^”》]{4,}[”》]|[\u4e00-\u9fff]{4,}、[\u4e00-\u9fff]{4,}", t))
 
 
 _HOWTO_RE = re.compile(r"作下述说明|仍保留|填写|列明|按上述格式|不用说明|依次说明|说明到|注：|如持平")
