@@ -87,6 +87,8 @@ class ComputeRoutes:
         m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中)", s)
         if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
             ctx, s = m.group(1), s[m.end():]
+        # “A在B里占比多少”: A is the part, B the whole — two operands
+        s = re.sub(r"在([^，,|]{2,20}?)(里面|里|中|当中|之中)(的)?(?=占)", r"|\1|", s)
         s = OP_WORDS_RE.sub("|", s)
         parts = [re.sub(r"(这|那|这些|那些)$", "", x.strip("|的里中，,？?"))
                  for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
@@ -406,11 +408,17 @@ class ComputeRoutes:
             # “基本支出中人员经费占比”: the whole is named first, the part stands before 占
             sq = squash(q)
 
-            def _pos(f: Fig) -> int:
-                _n, sub = lcs_len(sq, squash(f.label))
+            la, lb = squash(ops[0].label), squash(ops[1].label)
+            k = 0
+            while k < min(len(la), len(lb)) and la[-1 - k] == lb[-1 - k]:
+                k += 1  # “工程采购金额” / “政府采购金额”: the words that tell them apart decide where each stands
+
+            def _pos(label: str) -> int:
+                core = label[:len(label) - k] if len(label) - k >= 2 else label
+                _n, sub = lcs_len(sq, core)
                 return sq.find(sub) if sub else -1
 
-            pa, pb = _pos(ops[0]), _pos(ops[1])
+            pa, pb = _pos(la), _pos(lb)
             zhan = sq.find("占")
 
             def _whole(f: Fig) -> bool:  # “A在B里占比”: B, followed by 里/中, is the whole

@@ -181,6 +181,14 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         try:
             if self._is_findings(s):
                 return self._findings(q, scope)
+            ans = self._prior_year(q, scope)  # “去年的收入合计（按增加额倒推）”: last year's figure
+            if ans is not None:
+                return ans
+            if scope.prior_of:
+                d = scope.docs[0]
+                return Answer(f"{NOT_FOUND_PREFIX}{display_name(d)}{scope.prior_of - 1}年的这一数：资料库中{display_name(d)}"
+                              f"的报告年度为{scope.prior_of}年，报告没有写明上年的数，也没有写明可推算的比上年增减额。",
+                              False, route="not_found")
             units = asked_units(q)
             if CHECK_RE.search(s) and units is None:  # “做了多少个项目的自评复核” asks a count, not a check
                 return self._check(q, scope)
@@ -328,6 +336,10 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         note = ""
         if years:
             sel = [p for p in chosen if p.doc.year in years]
+            prior = [p for p in chosen if p.doc.year and p.doc.year - 1 in years] if named and len(years) == 1 else []
+            if not sel and len({p.doc.id for p in prior}) == 1:
+                # “2023年三公经费决算是多少” of the 2024 report: last year's figure, stated or derived from the change
+                return Scope(docs=[prior[0].doc], named=True, note=note, prior_of=prior[0].doc.year)
             if not sel:
                 have = "、".join(sorted({f"{p.doc.year}年" for p in chosen if p.doc.year}))
                 who = self._who(chosen, named)

@@ -59,6 +59,7 @@ class Scope:
     docs: list[Document]
     named: bool
     note: str = ""
+    prior_of: int | None = None  # the year asked is the year before this report's (2023年… of a 2024 report)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from ..documents import Document, Figure
-from .answer import Answer, Fig
+from .answer import Answer, Fig, fmt_num
 from .compute import split_operands
 from .entities import display_name, lcs_len, squash
 from .narrative_lookup import Match, clean_subject
-from .patterns import GENERIC_TERMS, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
+from .patterns import CHANGE_Q_RE, GENERIC_TERMS, NOT_FOUND_PREFIX, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
 
 
 class ProseRoutes:
@@ -135,6 +135,8 @@ class ProseRoutes:
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)|"
                    r"(部门)?(决算|报告|决算报告)(里面|里|中)", "", s)  # “正式版决算里，”: the report, not an operand
         s = OP_WORDS_RE.sub("|", s)
+        # “项目支出调整后全年预算比年初预算…”: the subject, then the kind of budget, as two parts
+        s = re.sub(r"(?<=[\u4e00-\u9fff])(?<![的后整])(调整后的?全年预算|年初预算|全年预算)(?=.{0,3}(比|和|与|跟|减))", r"|\1", s)
         parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|？|\?|\|")]
         parts = [x for x in parts if not re.fullmatch(r"(多少)?(万元|万|元|亿元|亿)?[？?]?", x)]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
@@ -253,6 +255,72 @@ class ProseRoutes:
                 fig.label += "决算数"  # the spending of a subject compared with its own budget
             out.append(fig)
         return out
+
+    def _prior_year(self, q: str, scope: Scope) -> Answer | None:
+        """“去年的收入合计是多少，按增加额倒推”, “2023年三公经费决算是多少（2024年的报告）”: last year's figure —
+        stated in the prose when it is, otherwise this year's figure minus the change the prose states."""
+        if len(scope.docs) != 1:
+            return None
+        d = scope.docs[0]
+        sq = squash(q)
+        derive = bool(re.search(r"倒推|推一下|推算|反推|倒算|推出|算回去|推回去", sq))
+        years = {int(y) for y in re.findall(r"(20\d{2})年", sq)} | \
+            {2000 + int(y) for y in re.findall(r"(?<![\d])(\d{2})年(?!度?\d)", sq) if int(y) >= 10}
+        prior = bool(d.year) and (d.year - 1) in years or bool(scope.prior_of)
+        plain = prior and len(years) == 1 and not CHANGE_Q_RE.search(sq) \
+            and not re.search(r"(比|较|与|跟|和|对比)(20\d{2}|\d{2})年|增|减|降|涨|变化|变动|百分|率|倍|差", sq)
+        if not (derive and (prior or re.search(r"去年|上年|上一年|前一年", sq))) and not plain:
+            return None  # (“比2023年下降了百分之几” asks a change, not last year's figure)
+        from .narrative_lookup import best_figures, match_figures, question_terms
+
+        al = self._aliases_of([d])
+        base = re.sub(r"[，,。？?].*(倒推|推一下|推算|反推|倒算|推出|算回去|推回去).*$", "", q)
+        base = re.sub(r"(比|较)?(上年|去年|上一年度?|前一年)(的)?|(比|较)?(20\d{2}|\d{2})年度?|(增加|减少|增长|下降)(额|了)?", "", base)
+        term, _rel = question_terms(base, al.get(d.id, []))
+        if len(term) < 2:
+            return None
+        if d.year:
+            # “总产值（2021年）38.87 亿元”: last year's figure the prose states
+            py = str(d.year - 1)
+            stated = [m for m in match_figures(q, [d], al, term=term) if py in m.fig.subject]
+            if stated:
+                f = self._narr_fig(stated[0])
+                return Answer(f"{display_name(d)}{py}年{f.label}为{f.shown()}（见报告原文：{f.where()}"
+                              f"“{stated[0].fig.sentence[:120]}”）。", True, [f], route="figure")
+        def _names(f: Figure) -> bool:  # the change of the very subject asked (基本支出 is not 资本性支出)
+            subj = re.sub(r"(财政拨款)?(支出)?决算数?$|^财政拨款", "", clean_subject(f.subject, al.get(d.id, [])))
+            n, _sub = lcs_len(term, subj)
+            return n >= 2 and (n >= len(term) - 1 or n >= len(subj) - 1)
+
+        ch = [m for m in match_figures(base, [d], al, term=term, relation="change")
+              if m.fig.relation == "change" and m.fig.kind == "amount" and m.fig.direction and _names(m.fig)]
+        if not ch:
+            return None
+        c = ch[0].fig
+        cur = [m for m in match_figures(base, [d], al, term=term, relation=None)
+               if m.fig.relation == "value" and m.fig.kind == "amount" and m.fig.sentence == c.sentence
+               and m.fig.unit == c.unit]
+        if cur:
+            now = self._narr_fig(cur[0])
+        else:
+            fa = self._figure(base, scope)
+            if fa is None or not fa.found or not fa.figures or fa.figures[0].unit != c.unit:
+                return None
+            now = fa.figures[0]
+        chg = self._narr_fig(ch[0])
+        word = "增加" if c.direction > 0 else "减少"
+        chg.label = f"{now.label}比上年{word}额"
+        val = now.value - c.value if c.direction > 0 else now.value + c.value
+        op = "−" if c.direction > 0 else "+"
+        y = f"{d.year - 1}年" if d.year else "上年"
+        lab = re.sub(r"^本年度?", "", now.label) or now.label  # “本年收入合计” of last year is its 收入合计
+        formula = (f"{y}{lab} = {d.year or '本'}年{lab} {op} {word}额 = "
+                   f"{fmt_num(now.value)} {op} {fmt_num(c.value)} = {fmt_num(val)}")
+        res = Fig(value=val, unit=now.unit, label=f"{y}{lab}", computed=True, formula=formula, text=fmt_num(val))
+        text = (f"{display_name(d)}{y}{lab}为{fmt_num(val)}{now.unit or ''}（报告未直接列出，由本年数和报告所述"
+                f"比上年{word}额推算）。\n计算：{formula}。\n出处：{now.label}{now.shown()}见{now.where()}；"
+                f"比上年{word}{chg.shown()}见{chg.where()}“{c.sentence[:100]}”。")
+        return Answer(text, True, [res, now, chg], route="compute", formula=formula)
 
     def _budget_kinds_pair(self, scope: Scope, parts: list[str]) -> list[Fig]:
         """“调整后全年预算比年初预算多了多少”, no subject named: the first two prose figures whose subjects are the
