@@ -146,3 +146,19 @@ def test_template_instruction_found(svc):
 def test_spoken_of_but_not_named_is_not_found(svc, q):
     out = svc.ask(q)
     assert not out["found"], out["answer"]
+
+
+# ---------------------------------------------------------------- a first-level indicator's score
+@pytest.mark.parametrize("q, value", [
+    ("青云谱集聚区评价里部门管理指标下面那几项得分加起来多少", "21"),
+    ("集聚区部门决策指标一共得了几分", "11.8"),
+])
+def test_first_level_indicator_score_is_its_rows_added(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+    assert "计算：" in out["answer"] and "本行未列得分" in out["answer"]
+
+
+def test_second_level_indicator_keeps_its_printed_score(svc):
+    out = svc.ask("青云谱资金管理得分多少")
+    assert _vals(out)[0] == Decimal("10"), out["answer"]

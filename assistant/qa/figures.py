@@ -501,6 +501,45 @@ class FigureRoutes:
         f = best[1]
         return Answer(f"《{f.doc.name}》{f.label}为{f.shown()}（{f.where()}）。", True, [f], route="figure")
 
+    def _indicator_group(self, q: str, scope: Scope) -> Answer | None:
+        """“部门管理指标下面几个二级指标得分加起来”, “部门效益指标得了多少分”: the first-level indicator prints no
+        score of its own, so its score is the sum of its second-level rows — shown with the formula."""
+        s = squash(q)
+        if not re.search(r"得分|得了|几分|多少分|分数|扣了|扣分", s) or re.search(r"分值|权重|满分", s):
+            return None
+        for doc in scope.docs:
+            for kind in ("score_summary", "score_table"):
+                for t in doc.tables_of(kind):
+                    rows = t.rows
+                    for i, r in enumerate(rows):
+                        lab = squash(r.label)
+                        if r.role != "subtotal" or len(lab) < 4 or lab not in s:
+                            continue
+                        if any(squash(x.label) == lab and "得分" in x.cells and x.cells["得分"].is_number
+                               for k2 in ("score_summary", "score_table") for t2 in doc.tables_of(k2) for x in t2.rows):
+                            continue  # a table prints its own score: the figure route answers
+                        kids = []
+                        for x in rows[i + 1:]:
+                            if x.role in ("subtotal", "total"):
+                                break
+                            if "得分" in x.cells and x.cells["得分"].is_number:
+                                kids.append(x)
+                        if len(kids) < 2:
+                            continue
+                        figs = [Fig.from_cell(x.cells["得分"], f"{x.label}得分", doc, t) for x in kids]
+                        total = sum((f.value for f in figs), Decimal(0))
+                        formula = " + ".join(f"{x.label} {fmt_num(f.value)}" for x, f in zip(kids, figs, strict=True)) \
+                            + f" = {fmt_num(total)}"
+                        res = Fig(value=total, unit="分", label=f"“{r.label}”得分合计", computed=True,
+                                  formula=formula, text=fmt_num(total))
+                        weight = r.cells.get("分值") or r.cells.get("权重")
+                        of = f"（该项分值{weight.text}分）" if weight is not None and weight.is_number else ""
+                        text = (f"《{doc.name}》{t.kind_name}中，“{r.label}”本行未列得分，其下{len(kids)}项二级指标"
+                                f"得分合计为{fmt_num(total)}分{of}。\n计算：{formula}。\n出处：{figs[0].where()}起"
+                                f"{len(kids)}行“得分”列。")
+                        return Answer(text, True, [res] + figs, route="compute", formula=formula)
+        return None
+
     def _report_score(self, q: str, scope: Scope) -> Answer | None:
         figs = []
         for doc in scope.docs:
