@@ -162,3 +162,14 @@ def test_first_level_indicator_score_is_its_rows_added(svc, q, value):
 def test_second_level_indicator_keeps_its_printed_score(svc):
     out = svc.ask("青云谱资金管理得分多少")
     assert _vals(out)[0] == Decimal("10"), out["answer"]
+
+
+# ---------------------------------------------------------------- what a table lists
+@pytest.mark.parametrize("q, value", [
+    ("模板的基本支出决算表里资本性支出下面列了几个明细科目", "9"),
+    ("决算模板基本支出表中303对个人和家庭的补助底下有多少个科目", "12"),
+    ("部门决算模板里决算表一共有几张", "9"),
+])
+def test_rows_and_tables_a_report_lists(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]

@@ -29,12 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 _UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("人次", ("人次",)), ("批次", ("批次", "批")), ("人数", ("人", "名")), ("个人", ("人", "名")), ("位", ("人", "名")),
     ("名", ("人", "名")), ("人", ("人", "名")), ("批", ("批次", "批")), ("辆", ("辆",)), ("台", ("台", "套")),
-    ("套", ("套", "台")), ("条", ("条",)), ("页", ("页",)), ("份", ("份",)), ("场", ("场",)), ("件", ("件",)), ("家", ("家", "户")), ("户", ("户", "家")), ("个数", ("个", "项")),
+    ("套", ("套", "台")), ("条", ("条",)), ("页", ("页",)), ("份", ("份",)), ("场", ("场",)), ("件", ("件",)), ("张", ("张",)), ("家", ("家", "户")), ("户", ("户", "家")), ("个数", ("个", "项")),
     ("个", ("个", "项")), ("项", ("项", "个")),
 ]
-COUNT_Q_RE = re.compile(r"(?:几|多少)个?(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|人)|(?:几|多少)(个(?!百分点)|项(?!目[的得预执]))|"
+COUNT_Q_RE = re.compile(r"(?:几|多少)个?(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|张|人)|(?:几|多少)(个(?!百分点)|项(?!目[的得预执]))|"
                         r"(人数|人次|批次|个数|数量)")
-_COUNT_STRIP = re.compile(r"(一共|总共|共|合计)?(有|是|为|了)?(几|多少)\s*(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|个|项|人)|"
+_COUNT_STRIP = re.compile(r"(一共|总共|共|合计)?(有|是|为|了)?(几|多少)\s*(个人|人次|批次|位|名|批|辆|台|套|件|家|户|条|页|份|场|张|个|项|人)|"
                           r"(的)?(人数|个数|数量)(是|为|有)?(多少|几)?")
 _TIME_WORDS = re.compile(r"^(年末|年底|年初|全年|本年|当年|截至年末|截止年末)")
 _GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "合格": "合格",
@@ -106,7 +106,70 @@ def count_answer(eng: Engine, q: str, scope: Scope) -> Answer | None:
         ans = _stated_count(eng, q, scope, units)
         if ans is not None:
             return ans
+    ans = _structure_count(q, scope)
+    if ans is not None:
+        return ans
     return _indicator_count(eng, q, scope)
+
+
+_UNDER_RE = re.compile(r"(下面|底下|下边|之下|以下|下属|下|里面|里|中)(一共|总共|共)?(列了?|有|包括|包含|分了?|设了?)?"
+                       r"(几|多少)(个|项|款|类|条)?(明细|具体|下级)?(科目|项|款|类|个|条)")
+
+
+def _structure_count(q: str, scope: Scope) -> Answer | None:
+    """“基本支出表里资本性支出底下列了几个明细科目”, “303 对个人和家庭的补助下面有几款”: the rows a table lists under
+    the row named (by 科目编码, one level down), counted and named. “决算表一共有几张”: the tables of the report."""
+    s = squash(q)
+    if len(scope.docs) != 1:
+        return None
+    doc = scope.docs[0]
+    if re.search(r"(几|多少)张", s) and re.search(r"表", s):
+        tabs = [t for t in doc.tables if t.kind.startswith("final_")]
+        if not tabs:
+            return None
+        names = "、".join(f"{t.title or t.kind_name}（第{t.page}页）" if t.page else (t.title or t.kind_name) for t in tabs)
+        fig = Fig(value=Decimal(len(tabs)), unit="张", label="决算表张数", doc=doc, computed=True,
+                  formula=f"数出{len(tabs)}张", text=str(len(tabs)))
+        return Answer(f"{display_name(doc)}列有{len(tabs)}张部门决算表：{names}。", True, [fig], route="compute",
+                      formula=fig.formula)
+    m = _UNDER_RE.search(s)
+    if not m:
+        return None
+    head = s[:m.start()]
+    from .entities import normalize
+
+    order = ["final_06", "final_05", "final_03", "final_02", "final_04", "final_01"]
+    tables = sorted(doc.tables, key=lambda t: order.index(t.kind) if t.kind in order else 99)
+    if "基本支出" in head:
+        tables = sorted(tables, key=lambda t: 0 if "基本支出" in (t.title or "") else 1)
+    for t in tables:
+        coded = [r for r in t.rows if getattr(r, "code", None)]
+        if not coded:
+            continue
+        parent = max((r for r in coded if (len(normalize(r.label)) >= 3 and normalize(r.label) in head)
+                      or re.search(rf"(?<!\d){re.escape(str(r.code))}(?!\d)", head)),
+                     key=lambda r: len(r.label), default=None)
+        if parent is None:
+            continue
+        pc = str(parent.code)
+        kids = [r for r in coded if str(r.code).startswith(pc) and len(str(r.code)) > len(pc)]
+        if not kids:
+            continue
+        ml = min(len(str(r.code)) for r in kids)
+        kids = [r for r in kids if len(str(r.code)) == ml]
+        seen: dict[str, object] = {}
+        for r in kids:
+            seen.setdefault(str(r.code), r)
+        kids = list(seen.values())
+        n = len(kids)
+        names = "、".join(f"{r.code} {r.label}" for r in kids)
+        fig = Fig(value=Decimal(n), unit="个", label=f"“{parent.label}”下的科目数", doc=doc, computed=True,
+                  formula=f"编码以{pc}开头的下一级科目共{n}个", text=str(n))
+        return Answer(f"{display_name(doc)}《{t.title or t.kind_name}》中，“{pc} {parent.label}”下列有{n}个明细科目："
+                      f"{names}（第{t.page}页）。" if t.page else
+                      f"{display_name(doc)}《{t.title or t.kind_name}》中，“{pc} {parent.label}”下列有{n}个明细科目：{names}。",
+                      True, [fig], route="compute", formula=fig.formula)
+    return None
 
 
 def _indicator_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
