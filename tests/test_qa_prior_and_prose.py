@@ -173,3 +173,9 @@ def test_second_level_indicator_keeps_its_printed_score(svc):
 def test_rows_and_tables_a_report_lists(svc, q, value):
     out = svc.ask(q)
     assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_a_row_only_one_report_lists_decides_the_report(svc):
+    out = svc.ask("城乡社区规划与管理（项）年初预算减去决算是多少")
+    assert out["found"] and _vals(out)[0] == Decimal("370.58"), out["answer"]
+    assert out["figures"][1]["source"]["document"] == GUIHUA

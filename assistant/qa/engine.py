@@ -31,6 +31,7 @@ from .entities import (
     display_name,
     doc_profile,
     document_orgs,
+    document_rows,
     explicit_years,
     filter_by_type,
     find_metrics,
@@ -127,6 +128,7 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         self._profiles: list[DocProfile] = []
         self._projects: list[ProjectRef] = []
         self._orgs: set[str] = set()
+        self._rows_of: dict[str, frozenset[str]] = {}
         settings = getattr(library, "settings", None)
         # a question whose scope holds more reports than this is narrowed to its best candidates first
         self.max_scope_docs = max(1, int(getattr(settings, "qa_max_documents", 0) or self.MAX_SCOPE_DOCS))
@@ -139,6 +141,7 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                 docs: list[Document] = []
                 projects: list[ProjectRef] = []
                 orgs: set[str] = set()
+                rows_of: dict[str, frozenset[str]] = {}
                 if hasattr(self.library, "entity_index"):
                     # the entity records stored at ingest: headers, projects, units; no tables in memory
                     for handle, rec in self.library.entity_index():
@@ -147,11 +150,14 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                                                    unit=unit)
                                         for name, ti, row_label, kind, unit in rec.get("projects", ()))
                         orgs.update(rec.get("orgs", ()))
+                        rows_of[handle.id] = frozenset(rec.get("rows", ()))
                 else:  # a library object without records (tests' stand-ins): full documents
                     docs = self.library.all_documents()
                     projects = all_projects(docs)
                     for d in docs:
                         orgs.update(document_orgs(d))
+                        rows_of[d.id] = frozenset(document_rows(d))
+                self._rows_of = rows_of
                 self._docs = docs
                 self._profiles = [doc_profile(d) for d in docs]
                 self._projects = projects
@@ -332,7 +338,20 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                 ids = {p.doc.id for p in best}
                 if len(ids) == 1 and top >= 5:
                     chosen = [pr for pr in profiles if pr.doc.id in ids]
-                    named = True
+                    named = top >= 100  # a fuzzy project name may still yield to a 科目 named exactly
+        if not named and not document and len(profiles) > 1:
+            # “城乡社区规划与管理（项）…”: a 科目 that only one report lists decides the report
+            sq = re.sub(r"[（(](类|款|项)[)）]", "", squash(q))
+            best_len, ids = 0, set()
+            for pr in profiles:
+                n = max((len(r) for r in self._rows_of.get(pr.doc.id, ()) if r in sq), default=0)
+                if n > best_len:
+                    best_len, ids = n, {pr.doc.id}
+                elif n == best_len and n:
+                    ids.add(pr.doc.id)
+            if best_len >= 5 and len(ids) == 1:
+                chosen = [pr for pr in profiles if pr.doc.id in ids]
+            named = len(chosen) < len(profiles)
         # years
         years = explicit_years(q)
         rel = relative_year(q)

@@ -432,7 +432,21 @@ def document_orgs(doc: Document) -> list[str]:
     return list(orgs)
 
 
-ENTITY_VERSION = 1
+def document_rows(doc: Document) -> list[str]:
+    """The 科目 the report's final-account tables list (coded rows, normalised, four characters or more): a
+    question naming “城乡社区规划与管理（项）” with no report is about the report that lists it."""
+    rows: dict[str, None] = {}
+    for t in doc.tables:
+        if not t.kind.startswith("final_"):
+            continue
+        for r in t.rows:
+            lab = normalize(r.label)
+            if getattr(r, "code", None) and len(lab) >= 4:
+                rows[lab] = None
+    return list(rows)
+
+
+ENTITY_VERSION = 2
 HEADER_FIELDS = ("id", "name", "path", "sha256", "source_format", "doc_type", "title", "year", "department",
                  "page_count")
 
@@ -441,7 +455,8 @@ def entity_record(doc: Document) -> dict:
     """The compact per-document record the library stores at ingest: the header, the projects and the
     units named in the tables — what the answering engine needs to resolve entities without the tables."""
     return {"v": ENTITY_VERSION, "header": {k: getattr(doc, k) for k in HEADER_FIELDS},
-            "projects": [list(e) for e in project_entries(doc)], "orgs": document_orgs(doc)}
+            "projects": [list(e) for e in project_entries(doc)], "orgs": document_orgs(doc),
+            "rows": document_rows(doc)}
 
 
 _PROJECT_NOISE = re.compile(r"(20)?\d{2}年度?|\d+|年|那个|这个|的|项目|经费|资金|专项|得分|执行率|多少|是|几|分|绩效|评价|等级|预算|复核|"
