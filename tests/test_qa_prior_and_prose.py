@@ -179,3 +179,10 @@ def test_a_row_only_one_report_lists_decides_the_report(svc):
     out = svc.ask("城乡社区规划与管理（项）年初预算减去决算是多少")
     assert out["found"] and _vals(out)[0] == Decimal("370.58"), out["answer"]
     assert out["figures"][1]["source"]["document"] == GUIHUA
+
+
+@pytest.mark.parametrize("q", ["社工部事业单位医疗的预算执行率多少", "社工部事业单位医疗执行率多少？决算除以全年预算"])
+def test_row_execution_rate_recomputed(svc, q):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal("21.40"), out["answer"]
+    assert "0.49 ÷ 2.29" in out["answer"]

@@ -54,7 +54,7 @@ class ComputeRoutes:
         return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
 
     def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
-        rate_q = bool(re.search(r"(完成|执行|增长|节支)率", squash(q)))
+        rate_q = bool(re.search(r"(完成|执行|增长|节支)率", squash(q))) and not OP_SHARE.search(squash(q))
 
         def _fits(figs: list[Fig]) -> bool:  # a rate was asked: every operand is a rate, never an amount
             return not rate_q or all(f.unit == "%" for f in figs)
@@ -479,6 +479,25 @@ class ComputeRoutes:
         if any(getattr(f, "sentence_text", None) for f in ops):
             text += "\n（运算数取自报告的文字说明。）"
         return Answer(text, True, [res] + list(ops), route="compute", formula=res.formula)
+
+    def _row_rate(self, q: str, scope: Scope) -> Answer | None:
+        """The execution rate of a row no table or sentence states: its 决算 over its 全年预算 (年初预算 where the
+        table has no 全年预算), recomputed with the formula shown."""
+        s = squash(q)
+        m = re.search(r"的?(预算)?(执行率|完成率|执行进度|完成进度)", s)
+        if not m or len(scope.docs) != 1:
+            return None
+        subject = s[:m.start()]
+        for budget in ("全年预算", "年初预算"):
+            ans = self._compute(f"{subject}决算除以{budget}", scope)
+            if ans is not None and ans.found and ans.route == "compute" and ans.figures \
+                    and ans.figures[0].unit == "%":
+                name = re.sub(r"决算数?$", "", ans.figures[1].label) or ans.figures[1].label
+                lines = ans.answer.split("\n")
+                lines[0] = f"{name}的预算执行率为{fmt_num(ans.figures[0].value)}%（决算数 ÷ {budget}数）。"
+                ans.answer = "\n".join(lines) + f"\n（报告未直接列出这一执行率，按决算数 ÷ {budget}数 × 100% 计算。）"
+                return ans
+        return None
 
     def _which_of_two(self, q: str, scope: Scope) -> Answer | None:
         """“城管分局和机关事务中心整体支出哪个分高”, “赣服通执行率比大厅日常运维高还是低”: two operands, the

@@ -279,6 +279,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
             narr = self._narrative_answer(q, scope) or self._project_narrative(q, scope)
             if narr is not None:
                 return narr
+            rate = self._row_rate(q, scope)  # “事业单位医疗的预算执行率”: 决算 ÷ 全年预算 of that row
+            if rate is not None:
+                return rate
             if ans is not None and "longer_term" in ans.flags:
                 return self._numeric_passage(q, scope)
             if ans is not None:

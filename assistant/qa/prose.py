@@ -134,6 +134,8 @@ class ProseRoutes:
         s = self._strip_docs(q)
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)|"
                    r"(部门)?(决算|报告|决算报告)(里面|里|中)", "", s)  # “正式版决算里，”: the report, not an operand
+        if re.search(r"除以|÷", s):  # “X的预算执行率多少？决算除以全年预算”: the rate is the result, not an operand
+            s = re.sub(r"的?(预算)?(执行率|完成率|执行进度|完成进度)(是|为)?(多少|几)?", "|", s)
         s = OP_WORDS_RE.sub("|", s)
         # “项目支出调整后全年预算比年初预算…”: the subject, then the kind of budget, as two parts
         s = re.sub(r"(?<=[\u4e00-\u9fff])(?<![的后整])(调整后的?全年预算|年初预算|全年预算)(?=.{0,3}(比|和|与|跟|减))", r"|\1", s)
