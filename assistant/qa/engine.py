@@ -67,6 +67,7 @@ from .patterns import (
     RANK_ROWS_RE,
     SECTION_ASKS,
     SECTION_INLINE,
+    USAGE_RE,
     WHICH_OF_TWO_RE,
     WHY_RE,
     Scope,
@@ -214,8 +215,8 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     if ans is not None:
                         return ans
             if re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
-                         r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|"
-                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放", s):
+                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放", s) \
+                    or USAGE_RE.search(s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
                 if GROWTH_WHY_RE.search(s):
                     g = self._growth_passage(q, scope)

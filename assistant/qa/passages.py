@@ -10,7 +10,7 @@ from typing import Any
 
 from .answer import Answer
 from .entities import squash
-from .patterns import NOT_FOUND_PREFIX, NUMERIC_Q_RE, SECTION_ASKS, SECTION_INLINE, WHY_RE, Scope
+from .patterns import NOT_FOUND_PREFIX, NUMERIC_Q_RE, SECTION_ASKS, SECTION_INLINE, USAGE_RE, WHY_RE, Scope
 
 
 class PassageRoutes:
@@ -30,7 +30,7 @@ class PassageRoutes:
             query = self._strip_docs(q)
         sq = squash(q)
         why = bool(re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
-        usage = bool(re.search(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|花在了?什么|用在了?什么|主要用于", sq))
+        usage = bool(USAGE_RE.search(sq))
         # “模板里没有三公经费的部门该怎么写”: the template's own instructions (作下述说明, 仍保留该表格式, 依次说明到…)
         howto = "模板" in sq and bool(re.search(r"怎么写|怎么填|如何填|如何写|怎么处理|如何处理|要不要|放不放|要求|说明到|写清楚|"
                                                r"写什么|写啥|让怎么|该怎么|怎么弄|保留|哪一级", sq))
@@ -86,7 +86,7 @@ class PassageRoutes:
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
         if usage:
-            content = re.sub(r"花在哪|用在哪|用到哪|用于什么|用途|干什么用|做什么用|都|主要|了", "|", content)
+            content = re.sub(r"都|主要|了", "|", USAGE_RE.sub("|", content))
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
             content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|为啥|咋会|咋就|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
