@@ -186,3 +186,12 @@ def test_row_execution_rate_recomputed(svc, q):
     out = svc.ask(q)
     assert out["found"] and _vals(out)[0] == Decimal("21.40"), out["answer"]
     assert "0.49 ÷ 2.29" in out["answer"]
+
+
+@pytest.mark.parametrize("q, value", [
+    ("农办那几个项目评价得分平均是多少", "93.73"),
+    ("经开区这张表里区党群工作部名下几个项目平均得分多少，保留两位小数", "87.19"),
+])
+def test_department_named_loosely_in_a_group_average(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]

@@ -245,7 +245,9 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
     if gm and (gm.group(1) or gm.group(3) in ("等级", "级")):
         grade = _GRADES[gm.group(2)]
     th = _threshold(s)
-    unit = max((o for o in getattr(eng, "_orgs", ()) if o in s and len(o) >= 3), key=len, default=None)
+    # the unit as the table writes it (区农办), or without its 区/县/市 prefix (“农办那6个项目”)
+    unit = max((o for o in getattr(eng, "_orgs", ()) if len(o) >= 3 and (o in s or (o[0] in "区县市镇" and o[1:] in s))),
+               key=len, default=None)
     if unit is not None and any(unit in squash(p.name) and squash(p.name) in s for p in eng._projects_in(scope)):
         unit = None  # “区党群工作部整体支出” names one project, not the department's list
     if grade is None and th is None and unit is None:
