@@ -466,7 +466,7 @@ _PROJECT_NOISE = re.compile(r"(20)?\d{2}年度?|\d+|年|那个|这个|的|项目
 @functools.lru_cache(maxsize=1 << 16)
 def _project_keys(name: str) -> tuple[str, str, frozenset[str]]:
     """(squashed name, core, bigrams of the core) of a project name, computed once per name."""
-    core = project_core(name)
+    core = project_core(name).replace("、", "")  # “扫黑、司法专项经费” is asked as 扫黑司法
     return squash(name), core, frozenset(core[i:i + 2] for i in range(len(core) - 1))
 
 
