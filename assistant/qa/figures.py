@@ -228,6 +228,12 @@ class FigureRoutes:
         if named_table and len(doc_mets) > len(named_table):
             # “三公经费表上公务接待费的预算数”: 三公经费 names the table, 公务接待费 the figure
             doc_mets = [m for m in doc_mets if m not in named_table]
+        dm = [(m, squash(a)) for _, m, a in mets if m.scope == "document"]
+        for m1, a1 in dm:
+            for m2, a2 in dm:
+                if m1 is not m2 and re.search(re.escape(a1) + r"(的|中的|里的|之中的)" + re.escape(a2), sq):
+                    # “基本支出的人员经费合计”: the head noun is asked, the first names where it stands
+                    doc_mets = [m2] + [m for m in doc_mets if m is not m2]
         inside = [a for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"(决算表|表)?(里面|里|中|当中|之中|下)", sq)]
         if inside and len(scope.docs) <= 3:
             # “基本支出里商品和服务支出决算多少”: a row inside the metric's table
