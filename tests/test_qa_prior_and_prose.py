@@ -195,3 +195,24 @@ def test_row_execution_rate_recomputed(svc, q):
 def test_department_named_loosely_in_a_group_average(svc, q, value):
     out = svc.ask(q)
     assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_figure_named_by_the_noun_after_it(svc):
+    out = svc.ask("信丰高新区惠企政策兑现那块打算建多大的资金池")
+    assert out["found"] and _vals(out)[0] == Decimal("5000"), out["answer"]
+    assert "资金池" in out["answer"]
+
+
+def test_project_prose_operands_with_fillers(svc):
+    out = svc.ask("信丰高新区惠企政策兑现那块，实际到位资金比预算总额差了多少万")
+    assert out["found"] and _vals(out)[0] == Decimal("144598.75"), out["answer"]
+
+
+def test_three_projects_named_by_parts(svc):
+    out = svc.ask("党政办综治信访维稳、扫黑司法、档案这三个专项全年执行数合计多少")
+    assert out["found"] and _vals(out)[0] == Decimal("17.977"), out["answer"]
+
+
+def test_head_metric_after_de(svc):
+    out = svc.ask("普陀财政局正式版决算里基本支出的人员经费合计是多少")
+    assert _vals(out)[0] == Decimal("2152.26"), out["answer"]

@@ -16,7 +16,7 @@ from ..documents import Document, Figure
 from .entities import lcs_len, squash
 
 # words that ask, not name: stripped before matching
-_ASK = re.compile(r"(给了|安排了|批了|拨了|算出来|算下来|算得|计算出|截至年底|截止年底|年底|有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+_ASK = re.compile(r"(打算|准备|想要|给了|安排了|批了|拨了|算出来|算下来|算得|计算出|截至年底|截止年底|年底|有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
@@ -131,6 +131,7 @@ class Match:
     score: float
     fig: Figure
     doc: Document
+    label: str = ""  # the name the figure is shown with, where it is not its subject (the noun after it)
 
 
 def relation_of(f: Figure) -> tuple[str, str]:
@@ -207,6 +208,16 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if len(subj) < 2 or subj in ("项目", "资金", "支出", "收入", "经费", "金额", "以上项目", "累计", "其中"):
                 continue  # a bare generic noun names nothing the question could mean
             n, sub = lcs_len(term, subj)
+            alt = _trailing_subject(f)
+            if alt:  # “建立不低于 5000 万元的资金池”: the noun after the figure names it
+                n2, sub2 = lcs_len(term, alt)
+                if n2 > n:
+                    subj, n, sub = alt, n2, sub2
+                    shown = alt + ("（不低于）" if re.search(r"不低于|不少于|至少", f.text) else "")
+                else:
+                    shown = ""
+            else:
+                shown = ""
             if n < 2:
                 continue
             cover_t = n / len(term)
@@ -287,9 +298,19 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 score += 0.2
             if _VALUE_WORDS.search(squash(q)) and frel == "value":
                 score += 0.1
-            out.append(Match(score, f, d))
+            out.append(Match(score, f, d, shown))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _trailing_subject(f: Figure) -> str:
+    """The noun right after a figure (“不低于 5000 万元的资金池” → 资金池), when the sentence names it there."""
+    sent = f.sentence or ""
+    i = sent.find(f.text) if f.text else -1
+    if i < 0:
+        return ""
+    m = re.match(r"\s*的([\u4e00-\u9fff]{2,8}?)(?=[，,。；;、）)]|$|用于|确保|主要)", sent[i + len(f.text):])
+    return m.group(1) if m else ""
 
 
 def _covered(rest: str, ctx: str, pieces: int = 3) -> int:

@@ -27,7 +27,7 @@ class ProseRoutes:
     @staticmethod
     def _narr_fig(m, label: str | None = None) -> Fig:
         f = m.fig
-        lab = label or _narr_label(f)
+        lab = label or getattr(m, "label", "") or _narr_label(f)
         fig = Fig(value=f.value, unit=f.unit if f.kind != "score" else "分", label=lab, doc=m.doc, source=f.source,
                   text=format(f.value, "f"))
         fig.sentence_text = f.sentence  # type: ignore[attr-defined]
@@ -140,6 +140,7 @@ class ProseRoutes:
         # “项目支出调整后全年预算比年初预算…”: the subject, then the kind of budget, as two parts
         s = re.sub(r"(?<=[\u4e00-\u9fff])(?<![的后整])(调整后的?全年预算|年初预算|全年预算)(?=.{0,3}(比|和|与|跟|减))", r"|\1", s)
         parts = [x.strip("|的") for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|？|\?|\|")]
+        parts = [_FILLER.sub("", x) for x in parts]
         parts = [x for x in parts if not re.fullmatch(r"(多少)?(万元|万|元|亿元|亿)?[？?]?", x)]
         names = "|".join(squash((p.doc.department or "") + (p.doc.title or "")) + "|" + "|".join(p.aliases)
                          for p in self._profiles)
@@ -175,11 +176,16 @@ class ProseRoutes:
             scope = Scope([tdoc], True)
             rparts = [x.strip("|的，,？?") for x in split_operands(OP_WORDS_RE.sub("|", rest),
                                                                   r"比|和|与|及|、|跟|同|占|除以|减去|减掉|加上|相比|，|,|\|")]
-            rparts = [x for x in rparts if len(x) >= 2]
+            rparts = [x for x in (_FILLER.sub("", y) for y in rparts) if len(x) >= 2]
             if len(rparts) == 2:
                 figs = []
+                core = squash(re.sub(r"[（(][^）)]*[）)]", "", _name))
                 for part in rparts:
                     best = best_figures(match_figures(part, scope.docs, self._aliases_of(scope.docs), keep=keep))
+                    if len(best) != 1:
+                        # “预算总额” of “惠企政策兑现…项目支出预算资金总额”: the project's name is part of the subject
+                        best = best_figures(match_figures(core + part, scope.docs, self._aliases_of(scope.docs),
+                                                          keep=keep))
                     if len(best) != 1:
                         break
                     figs.append(self._narr_fig(best[0]))
@@ -445,3 +451,7 @@ def _narr_label(f) -> str:
 def _budget_kind(part: str) -> str:
     sp = squash(part)
     return "年初" if "年初" in sp else ("调整" if "调整" in sp else ("全年" if "全年" in sp else ""))
+
+
+# deictic fillers around an operand (“惠企政策兑现那块”, “这个项目的”): never part of its name
+_FILLER = re.compile(r"^(那块|这块|那个|这个|那项|这项|那边|这边)|(那块|这块|那个|这个|那项|这项|那边|这边|方面|那部分|这部分)$")
