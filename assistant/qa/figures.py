@@ -217,6 +217,9 @@ class FigureRoutes:
         return Answer(f"{NOT_FOUND_PREFIX}“{best}”的相应数值。", False, route="not_found", flags=["longer_term"])
 
     def _figure(self, q: str, scope: Scope) -> Answer | None:
+        named = self._named_table_row(q, scope)
+        if named is not None:
+            return named
         mets = find_metrics(q)
         cols = find_columns(q)
         longer = self._longer_term(q, scope, mets)
@@ -228,6 +231,17 @@ class FigureRoutes:
         if named_table and len(doc_mets) > len(named_table):
             # “三公经费表上公务接待费的预算数”: 三公经费 names the table, 公务接待费 the figure
             doc_mets = [m for m in doc_mets if m not in named_table]
+        elif named_table and len(scope.docs) <= 3:
+            # “基本支出决算表里福利费花了多少”: the table is named, the row asked is the rest
+            q_rest = sq
+            for _, m, a in mets:
+                if m in named_table:
+                    q_rest = re.sub(re.escape(squash(a)) + r"[^，,。]{0,4}?表(里面|里|中|上|的)?", "|", q_rest)
+            rest_words = re.sub(r"(一般公共预算|财政拨款|决算|花了|是|多少|万元|的|里|中|\||，|,|？|\?)", "", q_rest)
+            if len(rest_words) >= 2:
+                row = self._row_lookup(q_rest, scope)
+                if row is not None and row.found:
+                    return row
         dm = [(m, squash(a)) for _, m, a in mets if m.scope == "document"]
         for m1, a1 in dm:
             for m2, a2 in dm:
@@ -376,6 +390,45 @@ class FigureRoutes:
         if not figs:
             return self._any_table_row(q, scope)
         return Answer("\n".join(lines), True, figs, route="figure")
+
+    def _named_table_row(self, q: str, scope: Scope) -> Answer | None:
+        """“基本支出决算表里福利费花了多少”, “收入决算表的其他收入”: the table is named, so a row named by a short
+        label (福利费, 奖金) is looked up in that table only."""
+        if len(scope.docs) > 3:
+            return None
+        s = self._strip_docs(q)
+        m = re.search(r"([\u4e00-\u9fff“”]{2,30}?表)(里面|里|中|上|的)", s)
+        if not m:
+            return None
+        phrase = re.sub(r"^(一般公共预算|一般公共|财政拨款)+", "", m.group(1))
+        rest = s[:m.start()] + "|" + s[m.end():]
+        cols = [c for _, c in find_columns(q)]
+        for doc in scope.docs:
+            best: tuple[float, Table] | None = None
+            for t in doc.tables:
+                title = squash(t.title or "")
+                if not title.endswith("表"):
+                    continue
+                n, _sub = lcs_len(phrase, title)
+                score = n / len(phrase) + (0.5 if title.endswith(phrase) else 0)
+                if n >= 4 and score >= 0.7 and (best is None or score > best[0]):
+                    best = (score, t)
+            if best is None:
+                continue
+            t = best[1]
+            rows = [r for r in t.rows if len(normalize(r.label)) >= 2 and normalize(r.label) in rest]
+            if not rows:
+                continue
+            r = max(rows, key=lambda x: len(normalize(x.label)))
+            named_cols = sorted((c for c in t.columns if len(squash(c)) >= 2 and squash(c) in rest), key=len, reverse=True)
+            cell = next((r.cells[c] for c in named_cols + cols + list(self.ROW_DEFAULT_COLS) + list(t.columns)
+                         if c in r.cells and r.cells[c].is_number), None)
+            if cell is None:
+                continue
+            f = Fig.from_cell(cell, f"{r.label}{cell.source.column or ''}", doc, t)
+            return Answer(f"{display_name(doc)}{doc.year or ''}年{t.kind_name}中{f.label}为{f.shown()}（{f.where()}）。",
+                          True, [f], route="figure")
+        return None
 
     def _any_table_row(self, q: str, scope: Scope) -> Answer | None:
         """A row of any other typed table (固定资产一览表 …) named in the question, with the column the
