@@ -41,7 +41,7 @@ _GRADES = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等
            "不合格": "不合格", "差": "差"}
 _GRADE_Q = re.compile(r"(评为|评价为|等级为|等级是|结果为|评级为|定为|获评|是|为)?[“\"「]?(不合格|优秀|良好|中等|合格|优|良|中|差)"
                       r"[”\"」]?(等级|级|的|等)")
-_THRESH_Q = re.compile(r"(得分|分数|执行率|预算)?(低于|少于|不足|不到|小于|高于|超过|大于|多于|以上|以下|及以上|及以下|"
+_THRESH_Q = re.compile(r"(得分|总分|分数|执行率|预算)?(低于|少于|不足|不到|小于|高于|超过|大于|多于|以上|以下|及以上|及以下|"
                        r"未达到|达到|等于|得了?|为|是|打了?|)\s*(\d+(?:\.\d+)?)\s*(分|%|万元|万)(以上|以下)?(?!项|个)")
 _LIST_KINDS = ("results_list", "project_list")
 
@@ -219,10 +219,11 @@ def _threshold(s: str) -> re.Match | None:
     s = re.sub(r"(没拿|没有拿|没得|未得|未拿|不是|没拿到|未达到|没有)满分", "低于100分", s)
     s = re.sub(r"(预算)?执行率?(满格|拉满|满了)|钱?全(部)?花完|花光", "执行率为100%", s)
     s = re.sub(r"(拿了?|得了?|是)?满分", "为100分", s)
+    s = re.sub(r"\((含|包含|包括)\)(以上|以下)", r"\2", s)  # “95分（含）以上”: 以上 includes the number
     s = re.sub(r"没(有)?(达到|到|够|上|过)|未到|不够|没满", "不到", s)  # “得分没到100分”
     s = re.sub(r"(只|仅|都)?(拿了|拿到|拿|得到|评了|打了)(?=\d)", "得", s)  # “只拿了90分的”
     for m in _THRESH_Q.finditer(s):
-        if m.group(2) or m.group(1):
+        if m.group(2) or m.group(1) or m.group(5):  # (“95分以上”: the condition follows the number)
             return m
     return None
 
@@ -298,7 +299,7 @@ def _list_count(eng: Engine, q: str, scope: Scope, need_list_word: bool = True) 
                     if c is not None and c.is_number and _compare(c.value, op, lim):
                         keep.append(r)
                 rows = keep
-                cond.append(f"{col}{'为' if op in _EQ_OPS else op}{th.group(3)}{th.group(4) if th.group(4) == '%' else ''}")
+                cond.append(_cond_text(col, op, th.group(3), th.group(4) if th.group(4) == "%" else ""))
             if agg is not None:
                 vcol = _value_column(s, t.columns)
                 if vcol is None:
@@ -386,7 +387,7 @@ def _self_eval_count(eng: Engine, scope: Scope, th: re.Match) -> Answer | None:
         if not seen:
             continue
         n = len(hits)
-        cond = f"{col}{'为' if op in _EQ_OPS else op}{th.group(3)}{'%' if col == '执行率' else '分'}"
+        cond = _cond_text(col, op, th.group(3), "%" if col == "执行率" else "分")
         fig = Fig(value=Decimal(n), unit="个", label=f"{cond}的项目个数", doc=doc, source=None, text=str(n),
                   computed=True, formula=f"计数：{seen}张项目支出绩效自评表中{cond}的表")
         figs.append(fig)
@@ -418,6 +419,13 @@ def _thresh_column(word: str | None, unit: str | None, columns: list[str]) -> st
 
 
 _EQ_OPS = ("等于", "得", "得了", "为", "是", "打", "打了")
+
+
+def _cond_text(col: str, op: str, num: str, unit: str) -> str:
+    """“得分低于90分”, “得分为90分”, “得分95分及以上”."""
+    if op in ("以上", "及以上", "以下", "及以下"):
+        return f"{col}{num}{unit}及{op[-2:]}"
+    return f"{col}{'为' if op in _EQ_OPS else op}{num}{unit}"
 
 
 def _compare(v: Decimal, op: str, lim: Decimal) -> bool:
