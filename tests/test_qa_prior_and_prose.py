@@ -216,3 +216,29 @@ def test_three_projects_named_by_parts(svc):
 def test_head_metric_after_de(svc):
     out = svc.ask("普陀财政局正式版决算里基本支出的人员经费合计是多少")
     assert _vals(out)[0] == Decimal("2152.26"), out["answer"]
+
+
+@pytest.mark.parametrize("q, words", [
+    ("党政办无纸化项目里无纸化笔记本电脑那个指标为什么完成值是0", "政务外网、平板后续合同费"),
+    ("昌南党政办政务服务中心软硬件提升项目成本指标为啥扣分", "数字政府建设补助资金"),
+])
+def test_indicator_deviation_reason(svc, q, words):
+    out = svc.ask(q)
+    assert out["found"] and words in out["answer"], out["answer"]
+    assert out["citations"][0]["document"] == CHANGNAN
+
+
+def test_problem_question_is_not_an_indicator_reason(svc):
+    out = svc.ask("昌南发展中心租金及物业费的部门评价报告里，存在的问题是怎么写的")
+    assert "偏差原因" not in out["answer"], out["answer"]
+
+
+def test_threshold_written_after_the_number(svc):
+    out = svc.ask("昌南党政办的项目支出绩效自评表里总分95分（含）以上的有几个项目")
+    assert out["found"] and _vals(out)[0] == Decimal("10"), out["answer"]
+    assert "95分及以上" in out["answer"]
+
+
+def test_named_table_short_row(svc):
+    out = svc.ask("普陀区财政局基本支出决算表里福利费花了多少")
+    assert out["found"] and _vals(out)[0] == Decimal("42.77"), out["answer"]

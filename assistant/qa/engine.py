@@ -218,6 +218,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                          r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放", s) \
                     or USAGE_RE.search(s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
+                ind = self._indicator_reason(q, scope)  # an indicator's 偏差原因 in its self-evaluation table
+                if ind is not None:
+                    return ind
                 if GROWTH_WHY_RE.search(s):
                     g = self._growth_passage(q, scope)
                     if g is not None:
@@ -313,6 +316,15 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         in_scope = {pr.doc.id for pr in profiles}
         exact = [p for sc, p in match_projects(q, [x for x in self._projects if x.doc.id in in_scope]) if sc >= 100]
         has_proj_metric = any(m.scope == "project" for _, m, _ in find_metrics(q))
+        if exact and named and not has_proj_metric and not any(p.doc.id == d.doc.id for p in exact for d in named_docs):
+            # “昌南党政办政务服务中心软硬件提升项目…”: the report named by the words outside the project's own name
+            q_wo = squash(q)
+            for p in exact:
+                q_wo = q_wo.replace(squash(p.name), "|")
+            ids = {p.doc.id for p in exact}
+            moved = [pr for pr in profiles if pr.doc.id in ids and match_documents(q_wo, [pr])[1]]
+            if moved:
+                named_docs = moved
         if exact and named and has_proj_metric and not any(p.doc.id == d.doc.id for p in exact for d in named_docs):
             # a project named exactly in another report moves the scope only when that report is also named
             # by the question (another report of the same family); an explicitly named department wins

@@ -599,6 +599,42 @@ class FigureRoutes:
                         return Answer(text, True, [res] + figs, route="compute", formula=formula)
         return None
 
+    def _indicator_reason(self, q: str, scope: Scope) -> Answer | None:
+        """“无纸化笔记本电脑指标为啥完成值是0”, “软硬件提升项目成本指标为啥被扣分”: the 偏差原因分析及改进措施 the
+        self-evaluation table gives for that indicator, with its target, actual value and score."""
+        s = squash(q)
+        projects = [p for p in self._resolve_projects(q, scope) if p.kind == "self_eval"]
+        if len({(p.doc.id, p.name) for p in projects}) != 1:
+            return None
+        p = projects[0]
+        rows = [r for r in p.table.rows if r.role == "indicator"]
+        if not rows:
+            return None
+        rest = s.replace(squash(p.name), "|")
+
+        def _score(r: Row) -> float:
+            n, _sub = lcs_len(rest, squash(r.label))
+            lost = ("得分" in r.cells and "分值" in r.cells and r.cells["得分"].is_number and r.cells["分值"].is_number
+                    and r.cells["得分"].value < r.cells["分值"].value)
+            reason = bool(r.cells.get("偏差原因") is not None and r.cells["偏差原因"].text.strip())
+            return (n if n >= 2 else 0) * 2 + (1.5 if lost and re.search(r"扣|没得满|失分|丢分", s) else 0) + (1 if reason else 0)
+
+        best = max(rows, key=_score)
+        named_ind = lcs_len(rest, squash(best.label))[0] >= 3
+        if not named_ind and not re.search(r"指标|扣分|扣了|偏差|完成值|没得满分|失分|丢分", s):
+            return None  # (“存在的问题是怎么写的” asks the report's prose, not an indicator's reason)
+        if _score(best) < 1 or best.cells.get("偏差原因") is None or not best.cells["偏差原因"].text.strip():
+            return None
+        reason = best.cells["偏差原因"]
+        facts = "，".join(f"{k}{best.cells[k].text}" for k in ("年度指标值", "实际完成值", "分值", "得分")
+                          if best.cells.get(k) is not None and best.cells[k].text.strip())
+        f = Fig.from_cell(reason, f"{p.name}·{best.label}偏差原因", p.doc, p.table)
+        text = (f"{display_name(p.doc)}“{p.name}”项目支出绩效自评表中，指标“{best.label}”（{facts}）的偏差原因分析及改进措施："
+                f"“{reason.text.strip()}”（{f.where()}）。")
+        cite = {"document": p.doc.name, "page": reason.source.page, "line": reason.source.line,
+                "text": reason.text.strip(), "chunk": ""}
+        return Answer(text, True, citations=[cite], route="passage")
+
     def _report_score(self, q: str, scope: Scope) -> Answer | None:
         figs = []
         for doc in scope.docs:
