@@ -242,3 +242,10 @@ def test_threshold_written_after_the_number(svc):
 def test_named_table_short_row(svc):
     out = svc.ask("普陀区财政局基本支出决算表里福利费花了多少")
     assert out["found"] and _vals(out)[0] == Decimal("42.77"), out["answer"]
+
+
+def test_score_asked_of_the_results_list_not_the_grade(svc):
+    out = svc.ask("赣州经开区评价结果里雪亮工程那项评了多少分")
+    assert _vals(out)[0] == Decimal("87.35"), out["answer"]
+    out = svc.ask("经开区评价结果里区公服中心整体支出和市政设施维护费哪个得分高")
+    assert _vals(out)[0] == Decimal("0.53") and out["answer"].startswith("市政设施维护费"), out["answer"]

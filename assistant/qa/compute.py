@@ -395,6 +395,8 @@ class ComputeRoutes:
             return ops
         if len(ops) < 2:
             return None
+        if any(not f.computed and f.text and not _is_num_text(f.text) for f in ops):
+            return None  # a grade (良) or a word is no operand: never computed as 0
         s = squash(q)
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "")

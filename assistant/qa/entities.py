@@ -164,6 +164,13 @@ def find_metrics(q: str) -> list[tuple[int, Metric, str]]:
         named = [x for x in out if re.match(r"[^，,。]{0,3}表", s[x[0] + len(squash(x[2])):])]
         if named and len(named) < len(out):
             out = [x for x in out if x not in named]
+    if any(m.key == "等级" and squash(a) == "评价结果" for _, m, a in out) and re.search(r"多少分|几分|得分|评分|分数|打分|分高|分低", s):
+        # “评价结果里…评了多少分”: 评价结果 names the list, the score is asked, not the grade
+        out = [x for x in out if not (x[1].key == "等级" and squash(x[2]) == "评价结果")]
+        if not any(m.key == "得分" for _, m, _ in out):
+            score = next(m for m in METRICS if m.key == "得分")
+            i = max(s.find("分"), 0)
+            out = sorted(out + [(i, score, "得分")], key=lambda x: x[0])
     return out
 
 
