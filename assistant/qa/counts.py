@@ -49,7 +49,8 @@ _LIST_KINDS = ("results_list", "project_list")
 def asked_units(q: str) -> tuple[str, ...] | None:
     """The units a count question asks for, or None when the question asks no count."""
     s = squash(q)
-    m = COUNT_Q_RE.search(s)
+    # the unit asked (“…数量实际完成了多少页”) before a bare count word (数量) that stands earlier
+    m = next((x for x in COUNT_Q_RE.finditer(s) if x.group(1)), None) or COUNT_Q_RE.search(s)
     if not m:
         return None
     after = s[m.end():]
