@@ -59,6 +59,14 @@ class ComputeRoutes:
         def _fits(figs: list[Fig]) -> bool:  # a rate was asked: every operand is a rate, never an amount
             return not rate_q or all(f.unit == "%" for f in figs)
 
+        sq = squash(q)
+        ctx = next((a for _, m, a in find_metrics(q) if m.scope == "document"
+                    and re.search(re.escape(squash(a)) + r"(里面|里|当中|之中|中)[，,]?", sq)), None)
+        if ctx is not None:
+            # “三公经费里，公务接待费全年预算减掉决算”: the metric before 里 names where, the operands follow
+            inner = self._operands_tables(re.sub(re.escape(squash(ctx)) + r"(里面|里|当中|之中|中)[，,]?", "", sq), scope)
+            if isinstance(inner, list) and len(inner) == 2 and _fits(inner):
+                return inner
         ops = self._operands_tables(q, scope)
         if isinstance(ops, list) and not _fits(ops):
             ops = []
