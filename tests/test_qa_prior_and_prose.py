@@ -249,3 +249,20 @@ def test_score_asked_of_the_results_list_not_the_grade(svc):
     assert _vals(out)[0] == Decimal("87.35"), out["answer"]
     out = svc.ask("经开区评价结果里区公服中心整体支出和市政设施维护费哪个得分高")
     assert _vals(out)[0] == Decimal("0.53") and out["answer"].startswith("市政设施维护费"), out["answer"]
+
+
+def test_project_named_inside_another_projects_brackets_is_one_project(svc):
+    out = svc.ask("信丰高新区惠企政策兑现（产业发展引导资金）的预算资金总额和实际到位资金差了多少万元")
+    assert _vals(out)[0] == Decimal("144598.75"), out["answer"]
+    out = svc.ask("党政办“昌南发展中心租金”和“昌南发展中心租金及物业费”两个项目全年执行数合计多少")
+    assert _vals(out)[0] == Decimal("2275.622"), out["answer"]
+
+
+def test_metric_before_li_is_where_not_an_operand(svc):
+    out = svc.ask("昌南党政办三公经费里，公务接待费全年预算减掉决算还剩多少没用")
+    assert _vals(out)[0] == Decimal("19.09"), out["answer"]
+
+
+def test_indicator_count_in_the_unit_asked(svc):
+    out = svc.ask("党政办档案专项经费自评表里档案整理归档数量实际完成了多少页")
+    assert out["found"] and _vals(out)[0] == Decimal("75765"), out["answer"]

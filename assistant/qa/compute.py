@@ -318,7 +318,11 @@ class ComputeRoutes:
                 if sc >= 100 or (sc >= top - 1 and len(distinct) == 0) or sc >= 100:
                     if all(d.name != p.name for d in distinct):
                         distinct.append(p)
+            # “惠企政策兑现(产业发展引导资金)” names one project, not also “产业发展引导资金” inside its brackets
             sq = squash(q)
+            distinct = [p for p in distinct if not any(
+                squash(p.name) in squash(o.name) and p.name != o.name
+                and squash(p.name) not in sq.replace(squash(o.name), "|") for o in distinct)]
 
             def _pos(p: ProjectRef) -> int:
                 i = sq.find(squash(p.name))
