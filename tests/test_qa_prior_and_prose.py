@@ -266,3 +266,19 @@ def test_metric_before_li_is_where_not_an_operand(svc):
 def test_indicator_count_in_the_unit_asked(svc):
     out = svc.ask("党政办档案专项经费自评表里档案整理归档数量实际完成了多少页")
     assert out["found"] and _vals(out)[0] == Decimal("75765"), out["answer"]
+
+
+def test_rates_of_two_rows_recomputed_and_compared(svc):
+    out = svc.ask("规划资源局行政单位医疗和事业单位医疗哪个完成年初预算的比例高，高几个百分点")
+    assert out["found"] and _vals(out)[0] == Decimal("5.51"), out["answer"]
+    assert out["answer"].startswith("事业单位医疗")
+
+
+def test_rate_asked_as_how_much_was_executed(svc):
+    out = svc.ask("社工部事业单位医疗（项）全年预算执行了几成，按百分比")
+    assert _vals(out)[0] == Decimal("21.40"), out["answer"]
+
+
+def test_template_named_with_a_place(svc):
+    out = svc.ask("普陀区部门决算模板里没有机关运行经费支出的部门怎么写说明")
+    assert out["citations"][0]["document"] == TEMPLATE and "无机关运行经费支出" in out["answer"], out["answer"]

@@ -113,7 +113,8 @@ class ComputeRoutes:
             # “‘政府办公厅（室）及相关机构事务’下面，政务公开审批和事业运行”: the heading qualifies, it is no operand
             parts = [x for x in parts if x not in heads]
         # “A和B，全年预算完成率相差多少”: the rate named once qualifies every operand
-        rate = next((x for x in parts if re.fullmatch(r"[\u4e00-\u9fff]{0,6}(完成率|执行率|增长率|节支率|进度)", x)), "")
+        rate = next((x for x in parts if re.fullmatch(r"[\u4e00-\u9fff]{0,6}(完成率|执行率|增长率|节支率|进度)|"
+                                                        r"完成(年初|全年)?预算的?(比例|百分比)?", x)), "")
         if rate and len(parts) >= 3:
             parts = [x for x in parts if x != rate]
         else:
@@ -125,6 +126,14 @@ class ComputeRoutes:
         for i, part in enumerate(parts):
             f = self._child_row(under, part, scope) if under else None
             f = f or (self._one_operand(part + rate, scope) if rate else None)
+            if rate and f is not None and f.unit != "%":
+                f = None  # a rate was asked: an amount of that row is not it
+            if f is None and rate and re.search(r"完成|执行", rate):
+                # a row whose rate no table or sentence states: its 决算 ÷ 预算 (“行政单位医疗和事业单位医疗哪个完成率高”)
+                rr = self._row_rate(part + ("完成年初预算的比例" if "年初" in squash(q) else "的执行率"), scope)
+                if rr is not None:
+                    f = rr.figures[0]
+                    f.label = f"{part}{'完成年初预算的比例' if '年初' in squash(q) else '预算执行率'}"
             f = f or self._one_operand(part, scope)
             if f is None and ctx:
                 f = self._one_operand(ctx + part, scope)
@@ -412,6 +421,8 @@ class ComputeRoutes:
         s = squash(q)
         for _, _m, a in find_metrics(q):
             s = s.replace(squash(a), "")
+        if OP_DIFF.search(s):  # “完成年初预算的比例相差多少”: the 比例 names the rates compared, not a share asked
+            s = re.sub(r"完成(年初|全年)?预算的?(比例|百分比)|(执行|完成)的?(比例|百分比)", "", s)
         if len({f.unit for f in ops}) == 1:  # one unit (亿元 and 亿元): computed and shown in it
             vals, unit = [f.value for f in ops], ops[0].unit
         else:
@@ -498,11 +509,13 @@ class ComputeRoutes:
         """The execution rate of a row no table or sentence states: its 决算 over its 全年预算 (年初预算 where the
         table has no 全年预算), recomputed with the formula shown."""
         s = squash(q)
-        m = re.search(r"的?(预算)?(执行率|完成率|执行进度|完成进度)", s)
+        m = re.search(r"的?(预算)?(执行率|完成率|执行进度|完成进度)|的?(全年|年初)?预算(执行|完成)了?(几成|多少)|"
+                      r"完成(了)?(全年|年初)?预算的?(比例|百分比|几成|百分之几)", s)
         if not m or len(scope.docs) != 1:
             return None
-        subject = s[:m.start()]
-        for budget in ("全年预算", "年初预算"):
+        subject = re.sub(r"[，,]?(全年|年初)$", "", s[:m.start()])
+        order = ("年初预算", "全年预算") if "年初" in s else ("全年预算", "年初预算")
+        for budget in order:
             ans = self._compute(f"{subject}决算除以{budget}", scope)
             if ans is not None and ans.found and ans.route == "compute" and ans.figures \
                     and ans.figures[0].unit == "%":
@@ -522,7 +535,7 @@ class ComputeRoutes:
             w = m.group(3) or ""
             if w in GENERIC_TERMS or re.fullmatch(r"(的)?(金额|数额|钱|花得|花的|用得|用的)", w):
                 w = ""  # “哪个支出多”, “哪个金额大”: no column of its own
-            if w.endswith("率"):
+            if w.endswith("率") or w.endswith("比例") or w.endswith("百分比"):
                 return f"，{w}相差多少"  # its own part: the rate qualifies both operands
             return ("得分" if w in ("分", "分数") else w) + "相差多少"
 

@@ -474,6 +474,7 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
             org = m.group(1)
             org = re.sub(r"^(请问|请|帮我|查一下|查询|看看|那个|这个|关于)", "", org)
             org = re.sub(r"^(年度?|底|末|初|截至|截止)+", "", org)  # “23年经开区财政局”: the year is not the name
+            org = re.sub(r"^(测试问题版本?|测试版本?|正式版本?|公开版本?|的)+", "", org)  # “测试版普陀区财政局”
             org = re.split(r"这张表|那张表|表里|表中|里面|名下|这|那|里|的|是|为|给|对|向|把|被", org)[-1]  # “区这张表里区党群工作部”
             # “城管分局和机关事务中心”, “赣服通执行率比大厅”: the unit named after the conjunction
             org = re.split(r"和|与|及|跟|比|还是", org)[-1] if not any(org in a for p in self._profiles

@@ -28,7 +28,7 @@ NOT_FOUND_PREFIX = "资料库中没有找到"
 CHANGE_Q_RE = re.compile(r"(比|较|与|跟|和)(上年|去年|上一年度?|上年度)|同比|上年(多|少|增|减)")
 GENERIC_TERMS = ("支出", "收入", "资金", "经费", "实际", "实际支出")  # operand words that name no subject of their own
 NUMERIC_Q_RE = re.compile(r"多少|几(个|项|人|批|次|家|辆|位|名|场|成|分)|是几|百分之几|占比|比例|比重|金额|总额|数额|万元|几$")
-WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|哪块|哪一块|哪边|谁)(的)?([\u4e00-\u9fff]{0,4}?|[\u4e00-\u9fff]{0,6}率)(更|比较)?(高|低|多|少|大|小)|"
+WHICH_OF_TWO_RE = re.compile(r"(哪个|哪一个|哪项|哪一项|哪块|哪一块|哪边|谁)(的)?([\u4e00-\u9fff]{0,4}?|[\u4e00-\u9fff]{0,6}率|完成(?:年初|全年)?预算的?(?:比例|百分比))(更|比较)?(高|低|多|少|大|小)|"
                              r"(高|低|多|少|大|小)还是(高|低|多|少|大|小)")
 # “还有多少没执行”, “预算还剩多少没花”: budget minus what was spent, the two columns implied
 IMPLIED_REMAIN_RE = re.compile(r"(没用掉|没花出去|没花掉|未用掉|结余了?多少|余下|没执行|未执行|尚未执行|没有执行|还剩|剩下|剩余|没花|未花|没有花|没用完|未用完|没支出|未支出)")
