@@ -282,3 +282,8 @@ def test_rate_asked_as_how_much_was_executed(svc):
 def test_template_named_with_a_place(svc):
     out = svc.ask("普陀区部门决算模板里没有机关运行经费支出的部门怎么写说明")
     assert out["citations"][0]["document"] == TEMPLATE and "无机关运行经费支出" in out["answer"], out["answer"]
+
+
+def test_extreme_among_the_items_listed(svc):
+    out = svc.ask("规资局政府采购货物、工程、服务三类里，哪类金额最少")
+    assert out["found"] and _vals(out)[0] == Decimal("122.43") and "货物" in out["answer"], out["answer"]

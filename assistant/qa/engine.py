@@ -238,6 +238,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     and re.search(r"最|前[三五十]|后[三五]|排名|排第|第一|垫底|倒数|高|低|多|少|大|小|好|差",
                                   re.sub(r"多少|大小|高低|多大|减少|缩小|扣减", "", s)):
                 # (“哪些项目被扣减了预算” names no order: it is no ranking)
+                ans = self._rank_listed(q, scope)  # “货物、工程、服务三类里哪类最少”: the items listed
+                if ans is not None:
+                    return ans
                 if re.search(r"完成.{0,6}(预算|比例|率)|完成率|增长率|增幅|降幅", s):
                     ans = self._rank_stated(q, scope)  # a rate the prose states, not a table column
                     if ans is not None:

@@ -142,6 +142,29 @@ class RankingRoutes:
         return Answer("\n".join(lines), True, figs, route="compare")
 
     # ------------------------------------------------------------------ compare
+    def _rank_listed(self, q: str, scope: Scope) -> Answer | None:
+        """“政府采购货物、工程、服务三类里，哪类金额最少”: the items the question lists, each resolved on its own
+        (a row, a metric or a stated figure), then the extreme among them."""
+        s = squash(q)
+        m = re.search(r"([^，,。？?]{2,40}?、[^，,。？?]{1,40}?)(这|那)?[两三四五六七八九几]?(类|项|个|块|种|笔)?(里面|里|中|当中|之中|之间)", s)
+        if not m or len(scope.docs) != 1:
+            return None
+        listing = m.group(1)
+        if listing.count("、") + listing.count("和") < 1:
+            return None
+        figs = self._part_operands(listing + "一共多少", scope)
+        if len(figs) < 2 or len({f.unit for f in figs}) != 1 or any(not _is_num_text(f.text) for f in figs):
+            return None
+        want_low = bool(re.search(r"最低|最少|最小|最差|垫底|倒数", s))
+        ranked = sorted(figs, key=lambda f: f.value, reverse=not want_low)
+        top = ranked[0]
+        word = ("最低" if want_low else "最高") if re.search(r"最高|最低", s) else ("最少" if want_low else "最多")
+        lines = [f"所列{len(figs)}项中，{word}的是{top.label}，为{top.shown()}（{top.where()}）。",
+                 "各项：" + "；".join(f"{f.label}{f.shown()}（{f.where()}）" for f in ranked) + "。"]
+        if any(getattr(f, "sentence_text", None) for f in figs):
+            lines.append("（数取自报告的文字说明。）")
+        return Answer("\n".join(lines), True, [top] + [f for f in ranked if f is not top], route="compare")
+
     def _compare(self, q: str, scope: Scope) -> Answer | None:
         s = squash(q)
         mets = [m for _, m, _ in find_metrics(q) if m.scope == "project"]
