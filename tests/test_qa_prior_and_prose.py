@@ -287,3 +287,8 @@ def test_template_named_with_a_place(svc):
 def test_extreme_among_the_items_listed(svc):
     out = svc.ask("规资局政府采购货物、工程、服务三类里，哪类金额最少")
     assert out["found"] and _vals(out)[0] == Decimal("122.43") and "货物" in out["answer"], out["answer"]
+
+
+def test_budget_subject_stated_as_such(svc):
+    out = svc.ask("青云谱集聚区2022年年末收入决算比年初预算收入多了多少万元")
+    assert _vals(out)[0] == Decimal("10626.3691"), out["answer"]

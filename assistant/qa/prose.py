@@ -221,6 +221,14 @@ class ProseRoutes:
             # takes the subject of the other operand
             filled = []
             for term, rel, part in rels:
+                sp = squash(part)
+                own = re.sub(r"调整后的?|全年|年初|预算数?|决算数?|执行数|实际", "", sp)
+                d0 = scope.docs[0]
+                if (len(term) < 2 or term in GENERIC_TERMS) and len(own) >= 2 and len(sp) >= 4 and any(
+                        sp == clean_subject(f.subject, al0) for al0 in [self._aliases_of([d0]).get(d0.id, [])]
+                        for f in d0.figures):
+                    filled.append((sp, None, part))  # “年初预算收入”: a subject the prose states as such
+                    continue
                 if len(term) < 2 or term in GENERIC_TERMS:
                     term = named[0]
                     sp = squash(part)
@@ -259,7 +267,7 @@ class ProseRoutes:
             if relabel and frel == "budget" and "预算" not in fig.label:
                 col = re.search(r"(调整后的?)?(年初|全年)?预算数?", squash(part))
                 fig.label += col.group(0) if col else "预算数"  # “项目支出” of “调整后全年预算支出…其中…”
-            elif relabel and frel == "value" and not re.search(r"决算|执行|实际", fig.label):
+            elif relabel and frel == "value" and not re.search(r"决算|执行|实际|预算", fig.label):
                 fig.label += "决算数"  # the spending of a subject compared with its own budget
             out.append(fig)
         return out
