@@ -292,3 +292,10 @@ def test_extreme_among_the_items_listed(svc):
 def test_budget_subject_stated_as_such(svc):
     out = svc.ask("青云谱集聚区2022年年末收入决算比年初预算收入多了多少万元")
     assert _vals(out)[0] == Decimal("10626.3691"), out["answer"]
+
+
+def test_scoring_rule_number(svc):
+    out = svc.ask("青云谱集聚区企业满意度低于90%时每下降1个百分点扣百分之几的权重分")
+    assert out["found"] and _vals(out)[0] == Decimal("5"), out["answer"]
+    assert "每下降 1%扣 5%" in out["answer"]
+    assert out["figures"][0]["source"]["document"] == QINGYUNPU

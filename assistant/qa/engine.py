@@ -196,6 +196,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                 return Answer(f"{NOT_FOUND_PREFIX}{display_name(d)}{scope.prior_of - 1}年的这一数：资料库中{display_name(d)}"
                               f"的报告年度为{scope.prior_of}年，报告没有写明上年的数，也没有写明可推算的比上年增减额。",
                               False, route="not_found")
+            ans = self._rule_figure(q, scope)  # “每下降1个百分点扣几分”: the number a scoring rule states
+            if ans is not None:
+                return ans
             ans = self._indicator_group(q, scope)  # a first-level indicator's score: its rows added up
             if ans is not None:
                 return ans

@@ -6,9 +6,11 @@ the nearest passage as a lead). Mixed into :class:`assistant.qa.engine.Engine`.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
-from .answer import Answer
+from ..documents import Source
+from .answer import Answer, Fig
 from .entities import squash
 from .patterns import NOT_FOUND_PREFIX, NUMERIC_Q_RE, SECTION_ASKS, SECTION_INLINE, USAGE_RE, WHY_RE, Scope
 
@@ -168,6 +170,42 @@ class PassageRoutes:
                 cites.append(c)
         return Answer("\n".join(lines), True, citations=cites, route="passage", retrieved=[x.id for x in hits])
 
+    # ------------------------------------------------------------------ scoring rules
+    def _rule_figure(self, q: str, scope: Scope) -> Answer | None:
+        """“企业满意度低于90%时，每下降1个百分点扣百分之几的权重分”: the number a scoring rule states (每下降 1%扣
+        5%权重分), from the rule whose subject the question names, cited by its text."""
+        from index.lexical import tokenize
+
+        sq = squash(q)
+        if not _RULE_Q.search(sq):
+            return None
+        filters = {"doc_id": [d.id for d in scope.docs]} if scope.named or len(scope.docs) < len(self._docs) else {}
+        hits = self.retriever.search(self._strip_docs(q).replace("|", " "), k=12, filters=filters)
+        subj = {t for t in tokenize(_RULE_Q.sub(" ", self._strip_docs(_strip_question(q)))) if len(t) >= 2}
+        best = None
+        for rank, h in enumerate(hits):
+            text = re.sub(r"^【[^】]*】", "", h.text or "")
+            for m in _RULE.finditer(text):
+                before = text[max(0, m.start() - 80):m.start()]
+                cut = max(before.rfind("。"), before.rfind("；"))
+                before = before[cut + 1:]
+                overlap = len(subj & set(tokenize(before)))
+                score = overlap - 0.05 * rank
+                if best is None or score > best[0]:
+                    best = (score, m, h, before)
+        if best is None or best[0] < 1:
+            return None
+        _sc, m, h, before = best
+        value, unit = m.group(5), (m.group(6) or "")
+        rule = (before + m.group(0)).strip(" ，,")
+        doc = next((d for d in scope.docs if d.id == h.meta.get("doc_id")), None)
+        src = Source(document=doc.id, page=h.meta.get("page") or None, line=h.meta.get("line") or None) if doc else None
+        fig = Fig(value=Decimal(value), unit=unit or None, label=f"每{m.group(1)}{m.group(2)}{m.group(3) or ''}{m.group(4)}",
+                  doc=doc, source=src, text=value)
+        cite = _hit_cite(h, rule)
+        return Answer(f"按评分标准：“{rule}”，即每{m.group(1)}{m.group(2)}{m.group(3) or ''}{m.group(4)}{value}{unit}"
+                      f"（{_hit_where(h)}）。", True, [fig], citations=[cite], route="figure")
+
     # ------------------------------------------------------------------ last resort
     def _numeric_passage(self, q: str, scope: Scope) -> Answer:
         """The last resort. A question that asks for a number (多少, 几个, 比例 …) and found no cell, stated figure
@@ -222,6 +260,9 @@ def _states_entity(kind: str, text: str) -> bool:
     return bool(re.search(r"分别为|分别是|包括|如下|[“《][^”》]{4,}[”》][^“《]{0,6}[“《][^”》]{4,}[”》]|[\u4e00-\u9fff]{4,}、[\u4e00-\u9fff]{4,}", t))
 
 
+_RULE_Q = re.compile(r"每(下降|降低|减少|低于?|少|超过?|增加|提高|多|差|延迟|推迟)")
+_RULE = re.compile(r"每(下降|降低|减少|低于?|少|超过?|增加|提高|多|差|延迟|推迟)\s*(\d+(?:\.\d+)?)\s*(%|个百分点|分|万元|天|次|项|个|人)?"
+                   r"\s*(扣|加|减|得)\s*(\d+(?:\.\d+)?)\s*(%|分)?")
 _HOWTO_RE = re.compile(r"作下述说明|仍保留|填写|列明|按上述格式|不用说明|依次说明|说明到|注：|如持平")
 _Q_STRIP = re.compile(r"(请问|请|帮我|一下|是什么|有哪些|有什么|是怎样|怎么样|怎么|怎样|如何|为什么|为何|为啥|咋会|咋就|哪些|什么|多少|"
                       r"提出了|提出|发现的|发现|有何|谁|吗|呢|？|\?|。)")
