@@ -66,6 +66,10 @@ def _page_right_edges(raw: RawDocument) -> dict[int | None, float]:
     return edges
 
 
+# text that cannot open a paragraph: a level marker or punctuation continuing the line before
+_CONTINUES = re.compile(r"[（(](类|款|项)[）)]|[，,。；;、：:）)]")
+
+
 def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
     """Merge wrapped lines into paragraphs and attach the heading path to each.
 
@@ -82,6 +86,13 @@ def build_paragraphs(raw: RawDocument) -> list[Paragraph]:
             return
         text = "".join(b.text for b in buf)
         sec = " / ".join(path[k] for k in sorted(path))
+        prev = paras[-1] if paras else None
+        if (raw.source_format == "pdf" and prev is not None and prev.page != buf[0].page
+                and _CONTINUES.match(text.lstrip()) and not re.search(r"[。；！？!?]$", prev.text.rstrip())):
+            # “…财政事务（款）信息化建设” at the foot of a page, “（项）。主要用于…” at the top of the next: one item
+            prev.text = prev.text.rstrip() + text.lstrip()
+            buf.clear()
+            return
         paras.append(Paragraph(text=text, page=buf[0].page, line=buf[0].line, section=sec, bbox=buf[0].bbox))
         buf.clear()
 

@@ -96,6 +96,8 @@ class PassageRoutes:
             content = re.sub(r"模板|要是|如果|假如|该|让|一分|压根|都|还|写|填", "|", content)
             content = re.sub(r"没有|没", "无", content)
         qtok = {t for t in tokenize(content) if len(t) >= 2}
+        # the subject's own words, whole (“信息化建设”): a sentence naming it outranks one sharing its pieces
+        runs = [x for x in re.split(r"[|，,。？?\s]|的|是|啥|什么|主要", squash(content)) if len(x) >= 4]
         if not hits or not qtok:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
         cands: list = []
@@ -110,10 +112,12 @@ class PassageRoutes:
                 heading = len(sent) < 30 and not sent.endswith(("。", "；"))
                 score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0) \
                     - (0.15 if h.meta.get("kind") != "narrative" else 0)
+                if runs and any(r in squash(sent) for r in runs):
+                    score += 0.15
                 if h.id in ids_in:
                     score += 0.5
                     ratio = max(ratio, 0.3)
-                if why and "原因" in "".join(sents[si:si + 2]):
+                if why and "原因" in "".join(sents[si:si + 4]):
                     score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
                 if kind is not None and re.search(SECTION_INLINE[kind], sent):
                     score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
