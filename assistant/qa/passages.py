@@ -46,7 +46,10 @@ class PassageRoutes:
             query = re.sub(r"没有|没", "无", query)
         raw = self.retriever.search(query.replace("|", " ") + (" 主要原因" if why else "") + (" 主要用于" if usage else "")
                                     + (" 作下述说明 填写 说明" if howto else ""), k=25, filters=filters)
-        kind = next((k for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items() if re.search(ask, sq)), None)
+        # “针对资金保障问题提了哪些改进措施”: the kind named last is the one asked (the other is the topic)
+        asked = [(max(m.end() for m in re.finditer(ask, sq)), k) for k, (ask, _sec, _excl, _words) in SECTION_ASKS.items()
+                 if re.search(ask, sq)]
+        kind = max(asked)[1] if asked else None
         if kind == "problem" and re.search(r"哪些问题已|整改", q):
             kind = None
         ids_in: set[str] = set()
