@@ -299,3 +299,18 @@ def test_scoring_rule_number(svc):
     assert out["found"] and _vals(out)[0] == Decimal("5"), out["answer"]
     assert "每下降 1%扣 5%" in out["answer"]
     assert out["figures"][0]["source"]["document"] == QINGYUNPU
+
+
+@pytest.mark.parametrize("q, value", [
+    ("按蓉江政务服务中心决算说明倒推，去年（2022年）的本年收入合计是多少", "548.76"),
+    ("普陀规划资源局去年（2023年）的「三公」经费决算是多少", "0.54"),
+])
+def test_last_year_with_the_year_in_brackets(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_series_stated_year_by_year(svc):
+    out = svc.ask("青云谱集聚区2022年提供的就业岗位比去年多几个")
+    assert out["found"] and _vals(out)[0] == Decimal("54"), out["answer"]
+    assert "362 − 308" in out["answer"]

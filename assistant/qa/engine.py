@@ -229,6 +229,10 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     if g is not None:
                         return g
                 return self._passage(q, scope)
+            if CHANGE_Q_RE.search(s) or re.search(r"比(20\d{2}|\d{2})年", s):
+                ans = self._year_series(q, scope)  # “2022年提供的就业岗位比去年多几个”: a series stated year by year
+                if ans is not None:
+                    return ans
             if CHANGE_Q_RE.search(s) and not (COMPARE_RE.search(s) or WHICH_OF_TWO_RE.search(s) and "还是" not in s):
                 narr = self._narrative_answer(q, scope)
                 if narr is not None and any(getattr(f, "sentence_text", None) for f in narr.figures):

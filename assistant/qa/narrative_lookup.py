@@ -97,6 +97,8 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = expand_abbrev(squash(q))
     s = re.sub(r"还没有|还没|尚未|没有", "未", s).replace("已经", "已")  # colloquial → the reports' words
     s = re.sub(r"\d+(\.\d+)?(万元|万|亿元|亿|元|%)", "|", s)  # “预算71.5万，…”: the user's own hint, not a subject word
+    s = re.sub(r"[“”「」『』\"]", "", s)
+    s = re.sub(r"\((万元|亿元|元)\)", "|", s).replace("万元", "|").replace("亿元", "|")
     s = re.sub(r"(实际)?(只|就|才)?(用|花|执行|支出)了?(一小部分|一部分|一点|不多|很少|一些)", "|", s)
     s = re.sub(r"签了|签下", "签约", s)
     s = re.sub(r"(满意度|满意率)(调查|调研|测评|问卷)(结果)?", r"\1", s)  # the survey is how, not what

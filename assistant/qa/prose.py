@@ -7,13 +7,14 @@ for computations taken from the prose, and the sentence explaining a growth of 1
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from ..documents import Document, Figure
+from ..documents import Document, Figure, Source
 from .answer import Answer, Fig, fmt_num
 from .compute import split_operands
 from .entities import display_name, lcs_len, squash
 from .narrative_lookup import Match, clean_subject
-from .patterns import CHANGE_Q_RE, GENERIC_TERMS, NOT_FOUND_PREFIX, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
+from .patterns import CHANGE_Q_RE, GENERIC_TERMS, GROWTH_WHY_RE, NOT_FOUND_PREFIX, OP_WORDS_RE, Scope, _cut
 
 
 class ProseRoutes:
@@ -290,8 +291,10 @@ class ProseRoutes:
         from .narrative_lookup import best_figures, match_figures, question_terms
 
         al = self._aliases_of([d])
-        base = re.sub(r"[，,。？?].*(倒推|推一下|推算|反推|倒算|推出|算回去|推回去).*$", "", q)
+        base = re.sub(r"[，,。？?][^，,。？?]*(倒推|推一下|推算|反推|倒算|推出|算回去|推回去)[^，,。？?]*", "", q)
+        base = re.sub(r"(按|根据|用|拿|照)?[^，,。？?]{0,24}?(倒推|推一下|推算|反推|倒算|推出|算回去|推回去)(一下)?[，,]?", "", base)
         base = re.sub(r"(比|较)?(上年|去年|上一年度?|前一年)(的)?|(比|较)?(20\d{2}|\d{2})年度?|(增加|减少|增长|下降)(额|了)?", "", base)
+        base = re.sub(r"[（(]\s*[）)]", "", base)  # “去年（2022年）”: the brackets left empty
         term, _rel = question_terms(base, al.get(d.id, []))
         if len(term) < 2:
             return None
@@ -337,6 +340,61 @@ class ProseRoutes:
                 f"比上年{word}额推算）。\n计算：{formula}。\n出处：{now.label}{now.shown()}见{now.where()}；"
                 f"比上年{word}{chg.shown()}见{chg.where()}“{c.sentence[:100]}”。")
         return Answer(text, True, [res, now, chg], route="compute", formula=formula)
+
+    def _year_series(self, q: str, scope: Scope) -> Answer | None:
+        """“2022年提供的就业岗位比去年多几个”: a series the prose states year by year (“2020 年提供岗位 200 个，
+        2021 年，提供岗位 308 个，2022 年提供岗位 362 个”) — the two years asked, and their difference."""
+        if len(scope.docs) != 1:
+            return None
+        d = scope.docs[0]
+        sq = squash(q)
+        years = [int(y) if len(y) == 4 else 2000 + int(y) for y in re.findall(r"(?<!\d)(20\d{2}|\d{2})年", sq)]
+        if re.search(r"比(去年|上年|上一年)", sq):
+            base_year = years[0] if years else d.year
+            if not base_year:
+                return None
+            pair = (base_year, base_year - 1)
+        elif len(years) >= 2:
+            pair = (years[0], years[1])
+        else:
+            return None
+        from .narrative_lookup import question_terms
+
+        term, _rel = question_terms(re.sub(r"比(去年|上年|上一年)|(20\d{2}|\d{2})年", "", q), self._aliases_of([d]).get(d.id, []))
+        term = re.sub(r"提供|新增|实现|完成|多|少|几个|个", "", term)
+        if len(term) < 2:
+            return None
+        um = re.search(r"(?:几|多少)(个|人|家|项|户|次|万元|亿元)", sq)
+        unit_q = um.group(1) if um else None
+        for p in d.paragraphs:
+            t = squash(p.text)
+            if t.count("年") < 2:
+                continue
+            series: dict[int, tuple[str, Decimal, str, str]] = {}
+            score: dict[int, float] = {}
+            for m in _SERIES.finditer(t):
+                subj = m.group(2).lstrip("，,")
+                n, _sub = lcs_len(term, subj)
+                sc = n + sum(1 for ch in set(subj) if ch in term) * 0.1  # the subject closest to the words asked
+                if unit_q and m.group(4) == unit_q:
+                    sc += 1  # “多几个”: the series counted in the unit asked
+                y = int(m.group(1))
+                if n >= 2 and n >= min(len(term), len(subj)) - 2 and sc > score.get(y, 0):
+                    series[y], score[y] = (subj, Decimal(m.group(3)), m.group(4), m.group(0)), sc
+            if pair[0] in series and pair[1] in series and series[pair[0]][2] == series[pair[1]][2]:
+                (sa, va, ua, ta), (sb, vb, _ub, tb) = series[pair[0]], series[pair[1]]
+                diff = va - vb
+                src = Source(document=d.id, page=p.page, line=p.line)
+                fa = Fig(value=va, unit=ua, label=f"{pair[0]}年{sa}", doc=d, source=src, text=fmt_num(va))
+                fb = Fig(value=vb, unit=ua, label=f"{pair[1]}年{sb}", doc=d, source=src, text=fmt_num(vb))
+                formula = f"{fa.label} − {fb.label} = {fmt_num(va)} − {fmt_num(vb)} = {fmt_num(diff)}"
+                res = Fig(value=abs(diff), unit=ua, label=f"{pair[0]}年比{pair[1]}年{'增加' if diff >= 0 else '减少'}",
+                          computed=True, formula=formula, text=fmt_num(abs(diff)))
+                word = "多" if diff >= 0 else "少"
+                return Answer(f"{pair[0]}年{sa}比{pair[1]}年{word}{fmt_num(abs(diff))}{ua}（{fmt_num(va)}{ua}对{fmt_num(vb)}{ua}）。"
+                              f"\n计算：{formula}。\n出处：{fa.where()}“{_cut(p.text, 160)}”。", True, [res, fa, fb],
+                              route="compute", formula=formula)
+        return None
 
     def _budget_kinds_pair(self, scope: Scope, parts: list[str]) -> list[Fig]:
         """“调整后全年预算比年初预算多了多少”, no subject named: the first two prose figures whose subjects are the
@@ -463,3 +521,7 @@ def _budget_kind(part: str) -> str:
 
 # deictic fillers around an operand (“惠企政策兑现那块”, “这个项目的”): never part of its name
 _FILLER = re.compile(r"^(那块|这块|那个|这个|那项|这项|那边|这边)|(那块|这块|那个|这个|那项|这项|那边|这边|方面|那部分|这部分)$")
+
+
+# “2021 年，提供岗位 308 个”: a year, the subject, the figure and its unit
+_SERIES = re.compile(r"(20\d{2})年[,，]?([\u4e00-\u9fff]{2,12}?)(\d+(?:\.\d+)?)(个|人|家|项|万元|亿元|%|户|次)")
