@@ -314,3 +314,13 @@ def test_series_stated_year_by_year(svc):
     out = svc.ask("青云谱集聚区2022年提供的就业岗位比去年多几个")
     assert out["found"] and _vals(out)[0] == Decimal("54"), out["answer"]
     assert "362 − 308" in out["answer"]
+
+
+def test_context_before_zhong_and_units_are_no_operands(svc):
+    out = svc.ask("规划资源局2024年政府采购中，货物采购和服务采购哪个金额大？差多少万元？")
+    assert _vals(out)[0] == Decimal("686.64") and out["answer"].startswith("服务采购"), out["answer"]
+
+
+def test_points_are_no_count(svc):
+    out = svc.ask("蓉江政务服务中心大厅日常运行维护经费和「赣服通」系统建设哪个执行率高？高几个点？")
+    assert _vals(out)[0] == Decimal("12.83"), out["answer"]

@@ -92,7 +92,7 @@ class ComputeRoutes:
         s = self._strip_docs(q)
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|模板", "|", s)
         ctx = ""
-        m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中)", s)
+        m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中|中(?=[，,]))", s)
         if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
             ctx, s = m.group(1), s[m.end():]
         # “A在B里占比多少”: A is the part, B the whole — two operands
@@ -104,7 +104,7 @@ class ComputeRoutes:
         suffix = next((x for x in reversed(parts) if x in ("支出", "收入", "经费")), "")
         parts = [x for x in parts if x not in ("支出", "收入", "经费")]
         parts = [x for x in parts if len(re.sub(r"[^\u4e00-\u9fff]", "", x)) >= 2
-                 and not re.fullmatch(r"[里中的]+|哪块|哪个|(的)?(金额|数额|总额|规模|钱)", x)
+                 and not re.fullmatch(r"[里中的]+|哪块|哪个|(的)?(金额|数额|总额|规模|钱)|(多少)?(万元|亿元|元|万|亿)", x)
                  and not re.fullmatch(r"(支出)?(决算数?|年初预算数?|全年预算数?|预算数?|执行数)", x)]  # a column word qualifies
         names = "|".join(squash((d.department or "") + "|" + (d.title or "")) for d in scope.docs)
         parts = [x for x in parts if not (len(x) <= 4 and x in names)]  # “普陀”: where the report is from

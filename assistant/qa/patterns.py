@@ -48,7 +48,7 @@ SECTION_INLINE = {
 # questions that ask for one part of an evaluation (its problems, its measures): (question words, heading words,
 # headings to skip, extra query words)
 SECTION_ASKS = {
-    "problem": (r"问题|不足|短板|薄弱", r"问题|不足", r"整改|建议|措施|对策", "存在的问题 主要问题 问题及原因分析"),
+    "problem": (r"问题|不足|短板|薄弱|毛病|缺陷|欠缺", r"问题|不足", r"整改|建议|措施|对策", "存在的问题 主要问题 问题及原因分析"),
     "measure": (r"措施|建议|改进|对策|整改|怎么改|如何改|下一步|打算怎么|准备怎么", r"措施|建议|改进|对策|整改", r"问题",
                 "改进措施 意见建议 下一步 对策"),
 }
