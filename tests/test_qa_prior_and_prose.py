@@ -324,3 +324,13 @@ def test_context_before_zhong_and_units_are_no_operands(svc):
 def test_points_are_no_count(svc):
     out = svc.ask("蓉江政务服务中心大厅日常运行维护经费和「赣服通」系统建设哪个执行率高？高几个点？")
     assert _vals(out)[0] == Decimal("12.83"), out["answer"]
+
+
+@pytest.mark.parametrize("q, value", [
+    ("蓉江政务服务中心2023年财政拨款支出决算数比年初预算数超出多少万元", "661.52"),
+    ("普陀财政局一般公共预算财政拨款支出里，财政委托业务支出占一般公共服务支出（类）的比重，保留两位小数", "21.34"),
+    ("财政局测试问题版本里一般公共预算财政拨款基本支出的人员经费合计是多少", "2152.26"),
+])
+def test_where_clauses_and_head_nouns(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]

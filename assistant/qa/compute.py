@@ -54,6 +54,17 @@ class ComputeRoutes:
         return bool(OP_DIFF.search(s) and re.search(r"相差|差额|差多少", s))
 
     def _operands(self, q: str, scope: Scope) -> list[Fig] | Answer:
+        lead = re.match(r"^[^，,。？?]{2,30}?(里面|里|当中|之中|中)[，,](?=[^，,。？?]*(占|和|与|跟|比|减|加|除以))", squash(q))
+        if lead:
+            # “一般公共预算财政拨款支出里，财政委托业务支出占一般公共服务支出的比重”: the clause before the comma
+            # says where the operands stand; they are named after it
+            inner = self._operands_core(q[len(lead.group(0)):] if squash(q).startswith(lead.group(0)) else
+                                        squash(q)[lead.end():], scope)
+            if isinstance(inner, list) and len(inner) >= 2:
+                return inner
+        return self._operands_core(q, scope)
+
+    def _operands_core(self, q: str, scope: Scope) -> list[Fig] | Answer:
         rate_q = bool(re.search(r"(完成|执行|增长|节支)率", squash(q))) and not OP_SHARE.search(squash(q))
 
         def _fits(figs: list[Fig]) -> bool:  # a rate was asked: every operand is a rate, never an amount

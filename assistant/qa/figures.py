@@ -221,6 +221,13 @@ class FigureRoutes:
         if named is not None:
             return named
         mets = find_metrics(q)
+        sq0 = squash(q)
+        dm0 = [(m, squash(a)) for _, m, a in mets if m.scope == "document"]
+        for m1, a1 in dm0:
+            for m2, a2 in dm0:
+                if m1 is not m2 and re.search(re.escape(a1) + r"(的|中的|里的|之中的)" + re.escape(a2), sq0):
+                    # “基本支出的人员经费合计”: the head noun is asked, the first names where it stands
+                    mets = [x for x in mets if x[1] is not m1]
         cols = find_columns(q)
         longer = self._longer_term(q, scope, mets)
         if longer is not None:
@@ -242,12 +249,6 @@ class FigureRoutes:
                 row = self._row_lookup(q_rest, scope)
                 if row is not None and row.found:
                     return row
-        dm = [(m, squash(a)) for _, m, a in mets if m.scope == "document"]
-        for m1, a1 in dm:
-            for m2, a2 in dm:
-                if m1 is not m2 and re.search(re.escape(a1) + r"(的|中的|里的|之中的)" + re.escape(a2), sq):
-                    # “基本支出的人员经费合计”: the head noun is asked, the first names where it stands
-                    doc_mets = [m2] + [m for m in doc_mets if m is not m2]
         inside = [a for _, m, a in mets if m.scope == "document" and re.search(re.escape(squash(a)) + r"(决算表|表)?(里面|里|中|当中|之中|下)", sq)]
         if inside and len(scope.docs) <= 3:
             # “基本支出里商品和服务支出决算多少”: a row inside the metric's table
