@@ -334,3 +334,8 @@ def test_points_are_no_count(svc):
 def test_where_clauses_and_head_nouns(svc, q, value):
     out = svc.ask(q)
     assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_indicator_that_lost_most_points(svc):
+    out = svc.ask("青云谱集聚区评价得分一览表里哪个二级指标丢分最多，丢了几分")
+    assert out["found"] and _vals(out)[0] == Decimal("4") and "政府采购管理" in out["answer"], out["answer"]

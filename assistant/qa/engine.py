@@ -245,6 +245,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     and re.search(r"最|前[三五十]|后[三五]|排名|排第|第一|垫底|倒数|高|低|多|少|大|小|好|差",
                                   re.sub(r"多少|大小|高低|多大|减少|缩小|扣减", "", s)):
                 # (“哪些项目被扣减了预算” names no order: it is no ranking)
+                ans = self._rank_lost(q, scope)  # “哪个二级指标丢分最多”: 分值 − 得分 of each indicator
+                if ans is not None:
+                    return ans
                 ans = self._rank_listed(q, scope)  # “货物、工程、服务三类里哪类最少”: the items listed
                 if ans is not None:
                     return ans

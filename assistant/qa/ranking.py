@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .answer import Answer, Fig
+from .answer import Answer, Fig, fmt_num
 from .entities import METRICS, ProjectRef, display_name, find_metrics, normalize, squash
 from .patterns import NOT_FOUND_PREFIX, RANK_ROWS_RE, Scope, _cut, _is_num_text
 
@@ -142,6 +142,37 @@ class RankingRoutes:
         return Answer("\n".join(lines), True, figs, route="compare")
 
     # ------------------------------------------------------------------ compare
+    def _rank_lost(self, q: str, scope: Scope) -> Answer | None:
+        """“得分一览表里哪个二级指标丢分最多”: 分值 − 得分 of every indicator row, the largest (or smallest) shown
+        with its computation."""
+        s = squash(q)
+        if not re.search(r"丢分|扣分|失分|扣了|丢了|扣得|丢得|被扣", s):
+            return None
+        want_low = bool(re.search(r"最少|最低|最小", s))
+        for doc in scope.docs[:4]:
+            for kind in ("score_summary", "score_table"):
+                for t in doc.tables_of(kind):
+                    rows = [r for r in t.rows if r.role == "indicator" and all(
+                        r.cells.get(c) is not None and r.cells[c].is_number for c in ("分值", "得分"))]
+                    if len(rows) < 2:
+                        continue
+                    lost = sorted(((r.cells["分值"].value - r.cells["得分"].value, r) for r in rows),
+                                  key=lambda x: x[0], reverse=not want_low)
+                    v, r = lost[0]
+                    tied = [x for x in lost if x[0] == v]
+                    fw = Fig.from_cell(r.cells["分值"], f"{r.label}分值", doc, t)
+                    fs = Fig.from_cell(r.cells["得分"], f"{r.label}得分", doc, t)
+                    formula = f"{r.label}：分值 {fmt_num(fw.value)} − 得分 {fmt_num(fs.value)} = {fmt_num(v)}"
+                    res = Fig(value=v, unit="分", label=f"{r.label}丢分", computed=True, formula=formula, text=fmt_num(v))
+                    names = "、".join(f"“{x[1].label}”" for x in tied)
+                    word = "最少" if want_low else "最多"
+                    others = "；".join(f"{x[1].label} {fmt_num(x[0])}" for x in lost[len(tied):len(tied) + 3])
+                    text = (f"《{doc.name}》{t.kind_name}中，丢分{word}的是{names}，丢了{fmt_num(v)}分（分值{fmt_num(fw.value)}，"
+                            f"得分{fmt_num(fs.value)}，{fs.where()}）。\n计算：{formula}。"
+                            + (f"\n其次：{others}。" if others else ""))
+                    return Answer(text, True, [res, fw, fs], route="compare", formula=formula)
+        return None
+
     def _rank_listed(self, q: str, scope: Scope) -> Answer | None:
         """“政府采购货物、工程、服务三类里，哪类金额最少”: the items the question lists, each resolved on its own
         (a row, a metric or a stated figure), then the extreme among them."""
