@@ -339,3 +339,8 @@ def test_where_clauses_and_head_nouns(svc, q, value):
 def test_indicator_that_lost_most_points(svc):
     out = svc.ask("青云谱集聚区评价得分一览表里哪个二级指标丢分最多，丢了几分")
     assert out["found"] and _vals(out)[0] == Decimal("4") and "政府采购管理" in out["answer"], out["answer"]
+
+
+def test_reason_for_a_change_stated_with_its_percent(svc):
+    out = svc.ask("区委社工部2024年收支总计比2023年增长100%，说明里给的原因是什么")
+    assert out["found"] and "2024 年成立" in out["answer"], out["answer"]

@@ -93,6 +93,8 @@ class PassageRoutes:
         if usage:
             content = re.sub(r"都|主要|了", "|", USAGE_RE.sub("|", content))
         if why:  # the subject decides which reason is meant, not the words every reason sentence repeats
+            content = re.sub(r"情况说明|说明里|说明中|说明|(比|较)(20\d{2}|\d{2})年度?|\d+(\.\d+)?%", "|", content)
+            content = content.replace("收支", "收入支出")
             content = re.sub(r"那条|这条|给的|给出|说|等于|大于|小于|为什么|为何|为啥|咋会|咋就|原因|没有|没|未|完成|花完|用完|年初|全年|预算数?|决算数?|执行|测试问题版本|测试版本?|"
                              r"正式版本?|那一?项|这一?项|那块|这块|差异|差别|表述|说法|解释|写的|怎么|如何|是啥|什么|钱", "|", content)
         if howto:
