@@ -128,6 +128,8 @@ class PassageRoutes:
                     score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
                 if howto and _HOWTO_RE.search(sent):
                     score += 0.4  # the instruction itself, not the sample text around it
+                    if re.search(r"表(?!述)", sq) and re.search(r"本表|该表|表格", sent):
+                        score += 0.3  # “那张表还要不要放”: the note under the table, not the 情况说明 wording
                     ratio = max(ratio, 0.3) if overlap >= 2 else ratio
                 if usage and "用于" in "".join(sents[si:si + 2]):
                     score += 0.25  # “花在哪了”: the sentence saying what it was used for
