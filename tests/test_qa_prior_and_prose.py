@@ -344,3 +344,12 @@ def test_indicator_that_lost_most_points(svc):
 def test_reason_for_a_change_stated_with_its_percent(svc):
     out = svc.ask("区委社工部2024年收支总计比2023年增长100%，说明里给的原因是什么")
     assert out["found"] and "2024 年成立" in out["answer"], out["answer"]
+
+
+@pytest.mark.parametrize("q, words", [
+    ("决算模板里没有政府性基金收支的部门，那张表还要不要放", "仍保留该表格式"),
+    ("模板对第一部分主要职能怎么填有啥要求", "三定方案"),
+])
+def test_template_instructions(svc, q, words):
+    out = svc.ask(q)
+    assert out["found"] and words in out["answer"], out["answer"]

@@ -86,7 +86,7 @@ class PassageRoutes:
                 if per_table[key] > 2:
                     continue
             hits.append(h)
-            if len(hits) >= 5:
+            if len(hits) >= (8 if howto else 5):
                 break
         content = self._strip_docs(_strip_question(q))
         content = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|报告|部门|单位|情况", "|", content)
