@@ -115,6 +115,11 @@ class PassageRoutes:
                     continue
                 ratio = overlap / len(qtok)
                 heading = len(sent) < 30 and not sent.endswith(("。", "；"))
+                if sent.lstrip().startswith("【") and sent.rstrip().endswith("】"):
+                    # the chunk's heading path matches: the passage under it must speak of the question too
+                    body = next((x for x in sents[si + 1:] if not _is_heading(x)), "")
+                    if not (qtok & set(tokenize(body))):
+                        continue
                 score = ratio - 0.05 * rank - (0.1 if heading else 0) - (0.3 if sent.startswith("-") else 0) \
                     - (0.15 if h.meta.get("kind") != "narrative" else 0)
                 if runs and any(r in squash(sent) for r in runs):
