@@ -353,3 +353,15 @@ def test_reason_for_a_change_stated_with_its_percent(svc):
 def test_template_instructions(svc, q, words):
     out = svc.ask(q)
     assert out["found"] and words in out["answer"], out["answer"]
+
+
+@pytest.mark.parametrize("q, value, text", [
+    ("党政办档案专项经费自评表里档案归档合格率的年度指标值是多少", "100", "=100%"),
+    ("蓉江政务中心大厅日常运行维护经费的大厅窗口数量目标值是多少", "32", "≥32个"),
+    ("党政办政务服务中心软硬件提升项目里设备合格率指标分值是多少", "15", None),
+])
+def test_indicator_cells(svc, q, value, text):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+    if text:
+        assert text in out["answer"]

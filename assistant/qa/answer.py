@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -54,6 +55,11 @@ class Fig:
             unit, value = "%", cell.value
         else:
             unit, value = cell.unit, cell.value
+            if value is None or (not cell.is_number and value == 0):
+                # a target written with its comparison (“=100”, “≥75000 页”, “≤50000 元”): the one number it holds
+                nums = re.findall(r"\d+(?:\.\d+)?", (cell.text or "").replace(",", ""))
+                if len(nums) == 1:
+                    value = Decimal(nums[0])
         return cls(value=value, unit=unit, label=label, doc=doc, source=cell.source, text=cell.text, table=table)
 
     @property

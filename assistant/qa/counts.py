@@ -194,6 +194,14 @@ def _indicator_count(eng: Engine, q: str, scope: Scope) -> Answer | None:
     ind = max(cands, key=lambda x: x[0])[1] if cands else None
     if ind is None:
         return None
+    if re.search(r"目标值|指标值|年度指标|计划|目标是|要求", s):
+        # “大厅窗口数量目标值是多少”: the target, not what was achieved
+        tc = ind.cells.get("年度指标值")
+        if tc is not None and tc.text.strip():
+            fig = Fig.from_cell(tc, f"{p.name}·{ind.label}年度指标值", p.doc, p.table)
+            done = ind.cells.get("实际完成值")
+            extra = f"（实际完成值{done.text}）" if done is not None and done.text else ""
+            return Answer(f"{fig.label}为“{tc.text.strip()}”{extra}（{fig.where()}）。", True, [fig], route="figure")
     cell = ind.cells.get("实际完成值")
     if cell is None or not cell.is_number:
         return None

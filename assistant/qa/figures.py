@@ -101,7 +101,11 @@ class FigureRoutes:
                 if cell is not None:
                     lab = f"{p.name}·{ind.label}{col}"
                     if cell.kind == "text":
-                        return [(Fig(value=Decimal(0), unit=None, label=lab, doc=p.doc, source=cell.source,
+                        # a target written with its comparison (“=100%”, “≥75000 页”): the number it holds
+                        nums = re.findall(r"\d+(?:\.\d+)?", cell.text.replace(",", ""))
+                        value = Decimal(nums[0]) if len(nums) == 1 else Decimal(0)
+                        unit = "%" if len(nums) == 1 and "%" in cell.text else None
+                        return [(Fig(value=value, unit=unit, label=lab, doc=p.doc, source=cell.source,
                                      text=cell.text, table=t), ind)]
                     return [(Fig.from_cell(cell, lab, p.doc, t), ind)] if cell.is_number else []
             funds = next((r for r in t.rows if r.role == "funds" and "总额" in r.label),
@@ -309,11 +313,12 @@ class FigureRoutes:
                 return narr
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
         # a whole-report score (绩效评价报告的总得分) or one indicator of its scoring table
-        if proj_mets and proj_mets[0].key == "得分":
-            ans = self._score_indicator(q, scope)
+        if proj_mets and proj_mets[0].key in ("得分", "指标"):
+            ans = self._score_indicator(q, scope)  # (“资金管理指标得分”: a row of the scoring table)
             if ans is not None:
                 return ans
-            return self._report_score(q, scope)
+            if proj_mets[0].key == "得分":
+                return self._report_score(q, scope)
         name = mentions_project(q)
         if name and proj_mets:
             return Answer(f"{NOT_FOUND_PREFIX}名为“{name}”的项目。", False, route="not_found")
