@@ -365,3 +365,10 @@ def test_indicator_cells(svc, q, value, text):
     assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
     if text:
         assert text in out["answer"]
+
+
+def test_qunian_reads_the_report_year_and_also_gives_the_year_before(svc):
+    out = svc.ask("昌南党政办去年三公经费决算是多少")
+    assert _vals(out)[0] == Decimal("8.77"), out["answer"]
+    assert "若“去年”指2023年" in out["answer"] and "8.77 + 2.37 = 11.14" in out["answer"]
+    assert any(f["value"] == "11.14" for f in out["figures"])

@@ -181,6 +181,15 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         ans = self._route(q, scope)
         if scope.note and ans.found and scope.note not in ans.answer:
             ans.answer += f"\n{scope.note}"
+        if "“去年”按报告年度理解" in scope.note and ans.found and len(scope.docs) == 1 and scope.docs[0].year:
+            # “去年” may also mean the year before the report's: say what the report gives for that year too
+            yr = scope.docs[0].year
+            alt = self._prior_year(re.sub(r"去年", f"{yr - 1}年", q), Scope(scope.docs, True, prior_of=yr))
+            if alt is not None and alt.found and alt.figures:
+                f = alt.figures[0]
+                how = f"（{f.formula}）" if f.formula else f"（{f.where()}）" if f.source else ""
+                ans.answer += f"\n若“去年”指{yr - 1}年：{f.label}为{f.shown()}{how}。"
+                ans.extra_figures = list(ans.extra_figures or []) + [f.to_dict()]
         return ans
 
     def _route(self, q: str, scope: Scope) -> Answer:
