@@ -72,6 +72,7 @@ from .patterns import (
     WHY_RE,
     Scope,
 )
+from .passages import _asked_entity
 from .prose import ProseRoutes
 from .ranking import RankingRoutes
 
@@ -197,6 +198,8 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         try:
             if self._is_findings(s):
                 return self._findings(q, scope)
+            if _asked_entity(s) and not re.search(r"多少|几(个|辆|人|项|家|次|批|台)|金额|数额", s):
+                return self._passage(q, scope)  # “那4辆公务用车分别是什么品牌”: a name asked, checked there
             ans = self._prior_year(q, scope)  # “去年的收入合计（按增加额倒推）”: last year's figure
             if ans is not None:
                 return ans
