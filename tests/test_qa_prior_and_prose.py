@@ -372,3 +372,19 @@ def test_qunian_reads_the_report_year_and_also_gives_the_year_before(svc):
     assert _vals(out)[0] == Decimal("8.77"), out["answer"]
     assert "若“去年”指2023年" in out["answer"] and "8.77 + 2.37 = 11.14" in out["answer"]
     assert any(f["value"] == "11.14" for f in out["figures"])
+
+
+@pytest.mark.parametrize("q, value", [
+    ("规划资源局工程采购金额是货物采购金额的几倍，保留两位小数", "11.33"),
+    ("信丰高新区惠企政策兑现项目实际到位的资金里，到年底还有多少没支出", "1667.87"),
+    ("蓉江政务中心赣服通5.0系统建设的预算资金到年底还有多少没支付", "31.7"),
+    ("24年普陀区财政局测试问题版本里一般行政管理事务的本年收入合计是多少", "16.19"),
+])
+def test_ratio_named_base_unpaid_and_row_column(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_names_asked_with_a_count_are_not_found(svc):
+    out = svc.ask("昌南党政办那4辆公务用车分别是什么品牌型号")
+    assert not out["found"], out["answer"]

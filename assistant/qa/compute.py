@@ -108,6 +108,7 @@ class ComputeRoutes:
             ctx, s = m.group(1), s[m.end():]
         # “A在B里占比多少”: A is the part, B the whole — two operands
         s = re.sub(r"在([^，,|]{2,20}?)(里面|里|中|当中|之中)(的)?(?=占)", r"|\1|", s)
+        s = re.sub(r"是(?=[^是，,。？?]{2,30}?的?(几|多少|多少个)?倍)", "|", s)  # “A是B的几倍”: two operands
         s = OP_WORDS_RE.sub("|", s)
         parts = [re.sub(r"(这|那|这些|那些)$", "", x.strip("|的里中，,？?"))
                  for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
@@ -233,6 +234,9 @@ class ComputeRoutes:
 
     def _implied_remain(self, q: str, scope: Scope) -> list[Fig] | None:
         """“还有多少钱没执行” = 预算 − 执行数; “预算还剩多少没花” = 预算数 − 决算数 (the columns are implied)."""
+        base = self._named_base_remain(q, scope)
+        if base:
+            return base
         mets = find_metrics(q)
         doc_mets = [m for _, m, _ in mets if m.scope == "document"]
         projects = self._resolve_projects(q, scope)
@@ -287,6 +291,33 @@ class ComputeRoutes:
                         fv.label += "决算数"
                     return [fb, fv]
         return None
+
+    def _named_base_remain(self, q: str, scope: Scope) -> list[Fig] | None:
+        """“实际到位的资金里，到年底还有多少没支出”: the base the question names (实际到位资金, a prose figure) minus
+        the spending stated with it (全年实际支出) — not the project's budget columns."""
+        m = re.match(r"^(.{2,40}?)(里面|里|当中|之中|中)[，,]", squash(q))
+        if not m or len(scope.docs) != 1:
+            return None
+        from .narrative_lookup import match_figures, question_terms
+
+        d = scope.docs[0]
+        al = self._aliases_of([d])
+        head = re.sub(r"的(?=[\u4e00-\u9fff]{2,4}$)", "", self._strip_docs(m.group(1)))
+        term, _ = question_terms(head, al.get(d.id, []))
+        if len(term) < 2:
+            return None
+        cands = [x for x in match_figures(head, [d], al, term=term) if x.fig.kind == "amount"]
+        if not cands:
+            return None
+        b = cands[0]
+        # the spending stated in the same paragraph after it (实际支出 / 支出 / 执行 / 支付)
+        spent = [f for f in d.figures if f.kind == "amount" and f is not b.fig and f.source.line == b.fig.source.line
+                 and f.source.page == b.fig.source.page and re.search(r"支出|执行|支付|使用", f.subject)
+                 and f.value <= b.fig.value]
+        if not spent:
+            return None
+        fb, fs = self._narr_fig(b), self._narr_fig(type(b)(0.0, spent[0], d))
+        return [fb, fs]
 
     def _partial_projects(self, q: str, scope: Scope) -> list[ProjectRef]:
         """Several projects named by parts of their names (“无纸化和信访两个项目”)."""

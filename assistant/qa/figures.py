@@ -274,6 +274,15 @@ class FigureRoutes:
         projects = self._resolve_projects(q, scope, proj_mets[0] if proj_mets else None)
         if projects and proj_mets:
             return self._project_figure(q, projects, proj_mets[0], scope)
+        if doc_mets and len(scope.docs) <= 3:
+            # “一般行政管理事务的本年收入合计”: the metric names a column, the row is named before it
+            alias = next(squash(a) for _, m0, a in mets if m0 is doc_mets[0])
+            if re.search(r"[\u4e00-\u9fff]{4,}(的|之)" + re.escape(alias), sq) and any(
+                    alias in (squash(c) for c in t.columns) for d in scope.docs for t in d.tables):
+                row = self._row_lookup(q, scope)
+                if row is not None and row.found and not any(
+                        re.search(r"合计|总计", (f.source.row or "")) for f in row.figures if f.source):
+                    return row
         if doc_mets:
             m = doc_mets[0]
             qual = self._unlisted_qualifier(q, mets)

@@ -139,6 +139,7 @@ class ProseRoutes:
         s = re.sub(r"^\|*[\u4e00-\u9fff]{2,10}?(里面|里|当中|之中|中)[，,](?=.*(和|与|跟|比|、))", "|", s)
         if re.search(r"除以|÷", s):  # “X的预算执行率多少？决算除以全年预算”: the rate is the result, not an operand
             s = re.sub(r"的?(预算)?(执行率|完成率|执行进度|完成进度)(是|为)?(多少|几)?", "|", s)
+        s = re.sub(r"是(?=[^是，,。？?]{2,30}?的?(几|多少|多少个)?倍)", "|", s)  # “A是B的几倍”: two operands
         s = OP_WORDS_RE.sub("|", s)
         # “项目支出调整后全年预算比年初预算…”: the subject, then the kind of budget, as two parts
         s = re.sub(r"(?<=[\u4e00-\u9fff])(?<![的后整])(调整后的?全年预算|年初预算|全年预算)(?=.{0,3}(比|和|与|跟|减))", r"|\1", s)
