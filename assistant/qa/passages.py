@@ -103,6 +103,7 @@ class PassageRoutes:
         qtok = {t for t in tokenize(content) if len(t) >= 2}
         # the subject's own words, whole (“信息化建设”): a sentence naming it outranks one sharing its pieces
         runs = [x for x in re.split(r"[|，,。？?\s]|的|是|啥|什么|主要", squash(content)) if len(x) >= 4]
+        ask_tok = {t for t in tokenize(runs[-1]) if len(t) >= 2} if howto and len(runs) >= 2 else set()
         if not hits or not qtok:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found")
         cands: list = []
@@ -133,6 +134,7 @@ class PassageRoutes:
                     score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
                 if howto and _HOWTO_RE.search(sent):
                     score += 0.4  # the instruction itself, not the sample text around it
+                    score += 0.08 * len(ask_tok & st)  # and the one that answers what is asked (说明到哪一级科目)
                     if re.search(r"表(?!述)", sq) and re.search(r"本表|该表|表格", sent):
                         score += 0.3  # “那张表还要不要放”: the note under the table, not the 情况说明 wording
                     ratio = max(ratio, 0.3) if overlap >= 2 else ratio
