@@ -43,7 +43,7 @@ from .entities import (
 )
 from .figures import FigureRoutes
 from .findings_routes import CheckRoutes
-from .passages import PassageRoutes
+from .passages import PassageRoutes, _asked_entity
 from .patterns import (
     BUDGET_WORD_RE,
     CHANGE_Q_RE,
@@ -72,7 +72,6 @@ from .patterns import (
     WHY_RE,
     Scope,
 )
-from .passages import _asked_entity
 from .prose import ProseRoutes
 from .ranking import RankingRoutes
 

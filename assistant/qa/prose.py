@@ -14,7 +14,7 @@ from .answer import Answer, Fig, fmt_num
 from .compute import split_operands
 from .entities import display_name, lcs_len, squash
 from .narrative_lookup import Match, clean_subject
-from .patterns import CHANGE_Q_RE, GENERIC_TERMS, GROWTH_WHY_RE, NOT_FOUND_PREFIX, OP_WORDS_RE, Scope, _cut
+from .patterns import CHANGE_Q_RE, GENERIC_TERMS, GROWTH_WHY_RE, OP_WORDS_RE, Scope, _cut
 
 
 class ProseRoutes:
@@ -291,7 +291,7 @@ class ProseRoutes:
             and not re.search(r"(比|较|与|跟|和|对比)(20\d{2}|\d{2})年|增|减|降|涨|变化|变动|百分|率|倍|差", sq)
         if not (derive and (prior or re.search(r"去年|上年|上一年|前一年", sq))) and not plain:
             return None  # (“比2023年下降了百分之几” asks a change, not last year's figure)
-        from .narrative_lookup import best_figures, match_figures, question_terms
+        from .narrative_lookup import match_figures, question_terms
 
         al = self._aliases_of([d])
         base = re.sub(r"[，,。？?][^，,。？?]*(倒推|推一下|推算|反推|倒算|推出|算回去|推回去)[^，,。？?]*", "", q)
@@ -385,7 +385,7 @@ class ProseRoutes:
                 if n >= 2 and n >= min(len(term), len(subj)) - 2 and sc > score.get(y, 0):
                     series[y], score[y] = (subj, Decimal(m.group(3)), m.group(4), m.group(0)), sc
             if pair[0] in series and pair[1] in series and series[pair[0]][2] == series[pair[1]][2]:
-                (sa, va, ua, ta), (sb, vb, _ub, tb) = series[pair[0]], series[pair[1]]
+                (sa, va, ua, _ta), (sb, vb, _ub, _tb) = series[pair[0]], series[pair[1]]
                 diff = va - vb
                 src = Source(document=d.id, page=p.page, line=p.line)
                 fa = Fig(value=va, unit=ua, label=f"{pair[0]}年{sa}", doc=d, source=src, text=fmt_num(va))
