@@ -171,7 +171,7 @@ class PassageRoutes:
             return Answer(f"{NOT_FOUND_PREFIX}与该问题相关的内容。", False, route="not_found",
                           retrieved=[x.id for x in hits])
         picked, h = chosen
-        want = _asked_entity(sq)
+        want = asked_entity(sq)
         if want and not _states_entity(want, "".join(picked)):
             # “委托哪家第三方机构”, “计划什么时候竣工”: the passage speaks of it but does not say — not found
             lead = "可能相关的原文（" + _hit_where(h) + "）：\n“" + "".join(picked)[:200] + "”"
@@ -258,7 +258,7 @@ def _section_matches(h, sec_re: str, excl_re: str) -> bool:
     return deepest is not None and bool(re.search(sec_re, deepest))
 
 
-def _asked_entity(sq: str) -> str | None:
+def asked_entity(sq: str) -> str | None:
     """The kind of thing a question asks to be named: an organisation, a time, or the names of items."""
     if re.search(r"哪家|哪个(第三方)?(机构|公司|单位)|(机构|公司)(的)?(名称|名字|叫什么|是谁)|第三方.{0,6}(是谁|叫什么)", sq):
         return "org"
