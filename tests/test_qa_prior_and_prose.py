@@ -388,3 +388,33 @@ def test_ratio_named_base_unpaid_and_row_column(svc, q, value):
 def test_names_asked_with_a_count_are_not_found(svc):
     out = svc.ask("昌南党政办那4辆公务用车分别是什么品牌型号")
     assert not out["found"], out["answer"]
+
+
+def test_grade_condition_written_ping_cheng(svc):
+    out = svc.ask("经开区评价结果里评成“中”的一共有几个项目")
+    assert _vals(out)[0] == Decimal("5"), out["answer"]
+
+
+def test_body_inside_the_unit_is_no_unknown_unit(svc):
+    out = svc.ask("青云谱集聚区党工委组建的基层党组织里非公企业党组织有几个")
+    assert out["found"] and _vals(out)[0] == Decimal("22"), out["answer"]
+
+
+def test_person_not_named_is_not_found(svc):
+    out = svc.ask("昌南新区党政办的主要负责人是谁")
+    assert not out["found"], out["answer"]
+
+
+def test_scoring_rule_of_a_table_row_shown_whole(svc):
+    out = svc.ask("青云谱集聚区评价指标体系里政府采购节支率这项是怎么打分的")
+    assert out["found"] and "超出则不得分" in out["answer"], out["answer"]
+
+
+def test_items_at_xiang_level_ranked(svc):
+    out = svc.ask("测试版普陀财政局决算里社会保障和就业支出下面几个项级科目哪个最多")
+    assert _vals(out)[0] == Decimal("160.75") and "基本养老" in out["answer"], out["answer"]
+
+
+def test_indicator_days(svc):
+    out = svc.ask("蓉江政务服务中心赣服通系统建设那张自评表，赣服通正常运转实际完成了多少天")
+    assert out["found"] and _vals(out)[0] == Decimal("365"), out["answer"]

@@ -229,7 +229,8 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                     if ans is not None:
                         return ans
             if re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么说明|怎么表述|如何表述|怎么说的|怎么写的|"
-                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放", s) \
+                         r"怎么讲|要不要|需不需要|是否需要|还要不要|该不该|怎么处理|如何处理|怎么填|如何填报|怎么写|如何写|放不放|"
+                         r"怎么打分|如何打分|怎么评分|如何评分|怎么扣分|怎么算分|打分标准|评分标准是", s) \
                     or USAGE_RE.search(s):
                 # a why-question asks for the report's explanation, not a recomputation of the gap
                 ind = self._indicator_reason(q, scope)  # an indicator's 偏差原因 in its self-evaluation table
@@ -503,8 +504,8 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
             # “城管分局和机关事务中心”, “赣服通执行率比大厅”: the unit named after the conjunction
             org = re.split(r"和|与|及|跟|比|还是", org)[-1] if not any(org in a for p in self._profiles
                                                                  for a in p.aliases) else org
-            if len(org) < 3:
-                continue
+            if len(org) < 3 or re.search(r"(党工委|党委|党组|党支部|工会|团委|纪委|纪工委|评价组|专家组|工作组)$", org):
+                continue  # (“集聚区党工委组建的…”: a body inside the unit, not another unit)
             full = org
             org = core_department(org)
             if len(org) < 2:

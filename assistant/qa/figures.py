@@ -579,7 +579,7 @@ class FigureRoutes:
         """“部门管理指标下面几个二级指标得分加起来”, “部门效益指标得了多少分”: the first-level indicator prints no
         score of its own, so its score is the sum of its second-level rows — shown with the formula."""
         s = squash(q)
-        if not re.search(r"得分|得了|几分|多少分|分数|扣了|扣分", s) or re.search(r"分值|权重|满分", s) \
+        if not re.search(r"得分|得了|几分|多少分|分数|扣了|扣分", s) or re.search(r"(分值|权重|满分)(是|为|有)?(多少|几)", s) \
                 or not re.search(r"指标|一级|二级|类", s):
             return None  # (cheap tests first: the tables are read only for a question about an indicator group)
         for doc in scope.docs:

@@ -33,6 +33,7 @@ class PassageRoutes:
         sq = squash(q)
         why = bool(re.search(r"为什么|为何|为啥|咋会|咋就|原因|咋回事|怎么回事|怎么解释|如何解释|怎么表述|如何表述|怎么说的|怎么写的", sq))
         usage = bool(USAGE_RE.search(sq))
+        rule_q = bool(re.search(r"怎么打分|如何打分|怎么评分|如何评分|怎么扣分|怎么算分|打分标准|评分标准|评分规则", sq))
         # “模板里没有三公经费的部门该怎么写”: the template's own instructions (作下述说明, 仍保留该表格式, 依次说明到…)
         howto = "模板" in sq and bool(re.search(r"怎么写|怎么填|如何填|如何写|怎么处理|如何处理|要不要|放不放|要求|说明到|写清楚|"
                                                r"写什么|写啥|让怎么|该怎么|怎么弄|保留|哪一级", sq))
@@ -138,6 +139,8 @@ class PassageRoutes:
                     if re.search(r"表(?!述)", sq) and re.search(r"本表|该表|表格", sent):
                         score += 0.3  # “那张表还要不要放”: the note under the table, not the 情况说明 wording
                     ratio = max(ratio, 0.3) if overlap >= 2 else ratio
+                if rule_q and re.search(r"评分标准[:：]|得满分|扣完为止|每.{0,6}扣|权重分", sent):
+                    score += 0.3  # “怎么打分”: the scoring rule itself, not its application
                 if usage and "用于" in "".join(sents[si:si + 2]):
                     score += 0.25  # “花在哪了”: the sentence saying what it was used for
                 if topic_of is not None:
@@ -175,10 +178,15 @@ class PassageRoutes:
         if want and not _states_entity(want, "".join(picked)):
             # “委托哪家第三方机构”, “计划什么时候竣工”: the passage speaks of it but does not say — not found
             lead = "可能相关的原文（" + _hit_where(h) + "）：\n“" + "".join(picked)[:200] + "”"
-            what = {"org": "机构或单位的名称", "date": "时间", "names": "名称"}[want]
+            what = {"org": "机构或单位的名称", "date": "时间", "names": "名称", "person": "人员姓名"}[want]
             return Answer(f"{NOT_FOUND_PREFIX}所问的{what}：报告原文提到了相关内容，但没有写明。\n{lead}", False,
                           citations=[_hit_cite(h, "".join(picked))], route="not_found",
                           retrieved=[x.id for x in hits], flags=["lead_only"])
+        if h.meta.get("kind") != "narrative" and len("".join(picked)) < 80:
+            # a table row cut into “；” pieces: the whole row reads better (its rule, its score)
+            body = re.sub(r"^\s*【[^】]*】\s*", "", h.text or "").strip()
+            if len(body) > len("".join(picked)):
+                picked = [body[:300] + ("……" if len(body) > 300 else "")]
         lines = ["根据报告原文（" + _hit_where(h) + "）：", "“" + "".join(x if x.endswith(("。", "；", "：")) else x + "。"
                                                           for x in picked) + "”"]
         cites = [_hit_cite(h, "".join(picked))]
@@ -264,6 +272,8 @@ def asked_entity(sq: str) -> str | None:
         return "org"
     if re.search(r"什么时候|何时|哪天|几月几[号日]|什么时间|哪一年|哪年|几号", sq):
         return "date"
+    if re.search(r"(负责人|局长|主任|书记|部长|领导|联系人)(是|叫)?(谁|哪位|什么名字)|谁(负责|主管|牵头)|姓名", sq):
+        return "person"
     if re.search(r"分别(叫|是)(什么|啥|哪)|(叫|是)什么名字|名称分别|都叫什么|都是哪(几|些)个", sq):
         return "names"
     return None
@@ -273,6 +283,9 @@ def _states_entity(kind: str, text: str) -> bool:
     t = squash(text)
     if kind == "org":
         return bool(re.search(r"[\u4e00-\u9fff()]{2,30}(有限公司|有限责任公司|事务所|研究院|研究所|咨询|评估中心|大学|学院|集团)", t))
+    if kind == "person":
+        return bool(re.search(r"(负责人|局长|主任|书记|部长|联系人)[：:为是]\s*[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])|"
+                              r"[\u4e00-\u9fff]{2,3}(同志)", t))
     if kind == "date":
         return bool(re.search(r"\d{4}年(\d{1,2}月)?(\d{1,2}[日号])?(前|底|末|以前|之前)?|\d{1,2}月\d{1,2}[日号]|\d{1,2}月(底|前|末)|年底|年末|上半年|下半年|季度", t))
     return bool(re.search(r"分别为|分别是|包括|如下|[“《][^”》]{4,}[”》][^“《]{0,6}[“《][^”》]{4,}[”》]|[\u4e00-\u9fff]{4,}、[\u4e00-\u9fff]{4,}", t))

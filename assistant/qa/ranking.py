@@ -50,7 +50,8 @@ class RankingRoutes:
                         and len(str(r.code)) > len(pc)]
                 if not kids:
                     continue
-                ml = min(len(str(r.code)) for r in kids)
+                # “下面几个项级科目哪个最多”: the 项 level (the longest codes), else the level right under the row
+                ml = (max if re.search(r"项级|项一级|[的个]项(科目)?哪", s) else min)(len(str(r.code)) for r in kids)
                 rows = [r for r in kids if len(str(r.code)) == ml]
                 score += 10
                 what = f"“{parent.label}”下的{len(rows)}项"
@@ -177,7 +178,8 @@ class RankingRoutes:
         """“政府采购货物、工程、服务三类里，哪类金额最少”: the items the question lists, each resolved on its own
         (a row, a metric or a stated figure), then the extreme among them."""
         s = squash(q)
-        m = re.search(r"([^，,。？?]{2,40}?、[^，,。？?]{1,40}?)(这|那)?[两三四五六七八九几]?(类|项|个|块|种|笔)?(里面|里|中|当中|之中|之间)", s)
+        m = re.search(r"([^，,。？?]{2,40}?、[^，,。？?]{1,40}?)(这|那)?[两三四五六七八九几]?(类|项|个|块|种|笔)?(里面|里|中|当中|之中|之间)", s) \
+            or re.search(r"([^，,。？?]{2,40}?、[^，,。？?]{1,40}?)(这|那)?[两三四五六七八九几](类|项|个|块|种|笔)(?=[，,]?(哪|谁))", s)
         if not m or len(scope.docs) != 1:
             return None
         listing = m.group(1)
