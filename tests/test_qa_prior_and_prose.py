@@ -418,3 +418,9 @@ def test_items_at_xiang_level_ranked(svc):
 def test_indicator_days(svc):
     out = svc.ask("蓉江政务服务中心赣服通系统建设那张自评表，赣服通正常运转实际完成了多少天")
     assert out["found"] and _vals(out)[0] == Decimal("365"), out["answer"]
+
+
+def test_item_after_qizhong_named_by_its_item(svc):
+    out = svc.ask("青云谱集聚区2022年签约项目里，都市工业项目签约金额占全部签约金额的百分之多少，保留两位小数")
+    assert _vals(out)[0] == Decimal("45.92"), out["answer"]
+    assert "21.4 ÷ 46.6" in out["answer"]

@@ -480,12 +480,14 @@ class ComputeRoutes:
             while k < min(len(la), len(lb)) and la[-1 - k] == lb[-1 - k]:
                 k += 1  # “工程采购金额” / “政府采购金额”: the words that tell them apart decide where each stands
 
-            def _pos(label: str) -> int:
+            def _pos(label: str, other: str) -> int:
                 core = label[:len(label) - k] if len(label) - k >= 2 else label
-                _n, sub = lcs_len(sq, core)
-                return sq.find(sub) if sub else -1
+                # (“都市工业项目签约金额占全部签约金额”: 签约金额 is looked for outside the other's name)
+                hay = sq.replace(other, "|" * len(other)) if label in other and label != other else sq
+                _n, sub = lcs_len(hay, core)
+                return hay.find(sub) if sub else -1
 
-            pa, pb = _pos(la), _pos(lb)
+            pa, pb = _pos(la, lb), _pos(lb, la)
             zhan = sq.find("占")
 
             def _whole(f: Fig) -> bool:  # “A在B里占比”: B, followed by 里/中, is the whole

@@ -16,7 +16,7 @@ from ..documents import Document, Figure
 from .entities import lcs_len, squash
 
 # words that ask, not name: stripped before matching
-_ASK = re.compile(r"(打算|准备|想要|给了|安排了|批了|拨了|算出来|算下来|算得|计算出|截至年底|截止年底|年底|有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
+_ASK = re.compile(r"(全部的?|全体|所有的?|整个|打算|准备|想要|给了|安排了|批了|拨了|算出来|算下来|算得|计算出|截至年底|截止年底|年底|有多大|多大|有多高|多高|麻烦看下|麻烦看一下|麻烦查下|麻烦|帮忙看下|帮忙|看下|我想知道|想知道|想问下|想问|是多了还是少了|多了还是少了|增加了还是减少了|调查结果|多还是少|少还是多|增加还是减少|减少还是增加|高还是低|低还是高|是增是减|增还是减|还是|百分之几|百分之多少|百分比|百分之|几成|请问|请|帮我|查一下|查询|看看|一下|告诉我|这次|本次|那个|这个|那份|这份|里面|里|中的|当中|之中|"
                   r"是多少|有多少|为多少|是几|多少钱|多少|几个|几|啥|什么|怎样|如何|写的|写了|列的|列示|填的|"
                   r"那次|这次|那块|这块|那项|这项|那一项|这一项|这批|那批|里头|之间|那边|这边|上面|"
                   r"报告|决算|部门|(?<!行政)(?<!事业)单位|情况|年度|数据|数值|金额是|是|为|呢|吗|的|？|\?|。|，|,)")
@@ -210,16 +210,19 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if len(subj) < 2 or subj in ("项目", "资金", "支出", "收入", "经费", "金额", "以上项目", "累计", "其中"):
                 continue  # a bare generic noun names nothing the question could mean
             n, sub = lcs_len(term, subj)
+            shown = ""
+            item = _item_prefix(f)
+            if item:  # “（其中：都市工业项目 12 个，签约金额 21.4 亿元）”: the item's 签约金额
+                n3, sub3 = lcs_len(term, item + subj)
+                if n3 > n:
+                    subj, n, sub = item + subj, n3, sub3
+                    shown = item + f.subject
             alt = _trailing_subject(f)
             if alt:  # “建立不低于 5000 万元的资金池”: the noun after the figure names it
                 n2, sub2 = lcs_len(term, alt)
                 if n2 > n:
                     subj, n, sub = alt, n2, sub2
                     shown = alt + ("（不低于）" if re.search(r"不低于|不少于|至少", f.text) else "")
-                else:
-                    shown = ""
-            else:
-                shown = ""
             if n < 2:
                 continue
             cover_t = n / len(term)
@@ -256,7 +259,9 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             if cover_t < (0.5 if count_units is not None else 0.8) or cover_s < 0.5:
                 # (a count in the unit asked for is rarer than an amount: half the question's words suffice)
                 continue
-            score = cover_t * 2 + cover_s + (0.5 if sub == term else 0.0) + 0.01 * n + 0.02 * extra \
+            # “社会消费品 2022 年零售总额”: the term, whole, in the figure's own clause, the subject its head
+            whole = sub == term or (subj in term and term.endswith(subj) and term in _clause_of(f))
+            score = cover_t * 2 + cover_s + (0.5 if whole else 0.0) + 0.01 * n + 0.02 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term) - (0.2 if in_para else 0.0)
             ym = re.search(r"(20\d{2})年", f.subject)
             if ym and ym.group(1) not in q and ym.group(1)[2:] + "年" not in q:
@@ -303,6 +308,27 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
             out.append(Match(score, f, d, shown))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _clause_of(f: Figure) -> str:
+    """The clause of ``f``'s sentence that holds it, squashed, years left out."""
+    sent = f.sentence or ""
+    i = sent.find(f.text) if f.text else -1
+    if i < 0:
+        return ""
+    a = max(sent.rfind(c, 0, i) for c in "，,；;。")
+    return re.sub(r"\d{4}年", "", squash(sent[a + 1:i + len(f.text)]))
+
+
+def _item_prefix(f: Figure) -> str:
+    """The item an amount after 其中 belongs to (“其中：都市工业项目 12 个，签约金额 21.4 亿元” → 都市工业项目)."""
+    sent = f.sentence or ""
+    i = sent.find(f.text) if f.text else -1
+    j = sent.rfind("其中", 0, i) if i > 0 else -1
+    if j < 0 or i - j > 40:
+        return ""
+    between = re.sub(r"[：:，,（(）)、]|\d+(\.\d+)?(个|项|人|家|笔)?", "", re.sub(r"\s+", "", sent[j + 2:i]))
+    return between if 2 <= len(between) <= 12 else ""
 
 
 def _trailing_subject(f: Figure) -> str:

@@ -136,7 +136,7 @@ class ProseRoutes:
         s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)|"
                    r"(部门)?(决算|报告|决算报告)(里面|里|中)", "", s)  # “正式版决算里，”: the report, not an operand
         # “政府采购中，货物采购和服务采购…”: the words before 中 and a comma say where, they are no operand
-        s = re.sub(r"^\|*[\u4e00-\u9fff]{2,10}?(里面|里|当中|之中|中)[，,](?=.*(和|与|跟|比|、))", "|", s)
+        s = re.sub(r"^\|*[\u4e00-\u9fff]{2,10}?(里面|里|当中|之中|中)[，,](?=.*(和|与|跟|比|、|占))", "|", s)
         if re.search(r"除以|÷", s):  # “X的预算执行率多少？决算除以全年预算”: the rate is the result, not an operand
             s = re.sub(r"的?(预算)?(执行率|完成率|执行进度|完成进度)(是|为)?(多少|几)?", "|", s)
         s = re.sub(r"是(?=[^是，,。？?]{2,30}?的?(几|多少|多少个)?倍)", "|", s)  # “A是B的几倍”: two operands
