@@ -197,7 +197,7 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
         try:
             if self._is_findings(s):
                 return self._findings(q, scope)
-            if asked_entity(s) and not re.search(r"多少|几(个|辆|人|项|家|次|批|台)|金额|数额", s):
+            if asked_entity(s) and not re.search(r"多少|几(个|辆|人|项|家|次|批|台)|金额|数额", s) and not COMPARE_RE.search(s):
                 return self._passage(q, scope)  # “那4辆公务用车分别是什么品牌”: a name asked, checked there
             ans = self._prior_year(q, scope)  # “去年的收入合计（按增加额倒推）”: last year's figure
             if ans is not None:

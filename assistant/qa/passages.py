@@ -268,7 +268,8 @@ def _section_matches(h, sec_re: str, excl_re: str) -> bool:
 
 def asked_entity(sq: str) -> str | None:
     """The kind of thing a question asks to be named: an organisation, a time, or the names of items."""
-    if re.search(r"哪家|哪个(第三方)?(机构|公司|单位)|(机构|公司)(的)?(名称|名字|叫什么|是谁)|第三方.{0,6}(是谁|叫什么)", sq):
+    if re.search(r"委托.{0,8}哪家|请的?哪家|找的?哪家|哪家(第三方|机构|公司|单位|事务所|律师|会计)|哪个(第三方)?(机构|公司)|(机构|公司)(的)?(名称|名字|叫什么|是谁)|"
+                 r"第三方.{0,6}(是谁|叫什么)", sq):
         return "org"
     if re.search(r"什么时候|何时|哪天|几月几[号日]|什么时间|哪一年|哪年|几号", sq):
         return "date"
