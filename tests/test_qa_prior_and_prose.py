@@ -424,3 +424,24 @@ def test_item_after_qizhong_named_by_its_item(svc):
     out = svc.ask("青云谱集聚区2022年签约项目里，都市工业项目签约金额占全部签约金额的百分之多少，保留两位小数")
     assert _vals(out)[0] == Decimal("45.92"), out["answer"]
     assert "21.4 ÷ 46.6" in out["answer"]
+
+
+@pytest.mark.parametrize("q, value", [
+    ("青云谱集聚区评价报告里群众满意度是多少", "88"),
+    ("普陀财政局（测试问题版本）住房公积金那项年初预算和决算差多少", "0.56"),
+    ("党政办社会稳定风险评估项目那张自评表里项目面积指标实际完成多少亩", "185.65"),
+    ("蓉江新区政务服务中心基本支出决算表（公开06表）里福利费是多少万", "2.18"),
+])
+def test_brackets_fillers_and_units(svc, q, value):
+    out = svc.ask(q)
+    assert out["found"] and _vals(out)[0] == Decimal(value), out["answer"]
+
+
+def test_growth_rates_compared_named_as_asked(svc):
+    out = svc.ask("青云谱集聚区22年建筑业总产值和社会消费品零售总额哪个同比增长更快，快几个百分点")
+    assert _vals(out)[0] == Decimal("24.6") and out["answer"].startswith("建筑业总产值"), out["answer"]
+
+
+def test_unit_price_never_answered_with_a_total(svc):
+    out = svc.ask("昌南党政办无纸化办公经费买的平板电脑单价多少钱一台")
+    assert not out["found"], out["answer"]

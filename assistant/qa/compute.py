@@ -101,7 +101,7 @@ class ComputeRoutes:
         if len(scope.docs) != 1 or CHANGE_Q_RE.search(squash(q)) or re.search(r"上年|去年|同比", squash(q)):
             return []  # a change against last year is a stated figure, not two operands
         s = self._strip_docs(q)
-        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|模板", "|", s)
+        s = re.sub(r"[(（]?(测试问题版本|测试版本?|正式版本?)[)）]?|(20\d{2}|\d{2})年度?|去年|今年|本年度|模板", "|", s)
         ctx = ""
         m = re.match(r"^\|*([\u4e00-\u9fff]{2,8}?)(里面|里|当中|之中|中(?=[，,]))", s)
         if m:  # “政府采购里货物和服务”: the words before 里 qualify every operand
@@ -110,6 +110,7 @@ class ComputeRoutes:
         s = re.sub(r"在([^，,|]{2,20}?)(里面|里|中|当中|之中)(的)?(?=占)", r"|\1|", s)
         s = re.sub(r"是(?=[^是，,。？?]{2,30}?的?(几|多少|多少个)?倍)", "|", s)  # “A是B的几倍”: two operands
         s = OP_WORDS_RE.sub("|", s)
+        s = re.sub(r"(?<=[\u4e00-\u9fff])(那块|这块|那个|这个|那项|这项)(?=[\u4e00-\u9fff])", "", s)  # “住房公积金那项年初预算”
         parts = [re.sub(r"(这|那|这些|那些)$", "", x.strip("|的里中，,？?"))
                  for x in split_operands(s, r"比|和|与|及|、|跟|同|占|除以|减去|加上|加|相比|，|,|\|")]
         # “科学技术、文化旅游体育与传媒、资源勘探工业信息这三类支出”: the trailing 支出 belongs to every part
@@ -577,6 +578,8 @@ class ComputeRoutes:
             if m.group(6):
                 return "相差多少"
             w = m.group(3) or ""
+            if re.fullmatch(r"(同比)?(增长|增速|增幅|涨幅)(率)?(更)?", w):
+                w = "增长率"  # “哪个同比增长更快”: the growth rates compared
             if w in GENERIC_TERMS or re.fullmatch(r"(的)?(金额|数额|钱|花得|花的|用得|用的)", w):
                 w = ""  # “哪个支出多”, “哪个金额大”: no column of its own
             if w.endswith("率") or w.endswith("比例") or w.endswith("百分比"):

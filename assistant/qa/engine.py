@@ -286,6 +286,9 @@ class Engine(FigureRoutes, ComputeRoutes, ProseRoutes, RankingRoutes, PassageRou
                 if narr is not None:
                     return narr
             ans = self._figure(q, scope)
+            if ans is not None and ans.found and re.search(r"单价|每台|一台多少|每个多少|每人多少", s) \
+                    and not any(re.search(r"单价|每", f.label) for f in ans.figures):
+                ans = None  # “平板电脑单价多少钱一台”: a total is not a unit price
             if ans is not None and ans.found and units is not None and units != ("个", "项") \
                     and any(f.unit in ("元", "万元", "亿元") for f in ans.figures):
                 ans = None  # “公务接待了多少人次” is a count, never the 公务接待费 amount

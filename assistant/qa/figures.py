@@ -411,7 +411,7 @@ class FigureRoutes:
         label (福利费, 奖金) is looked up in that table only."""
         if len(scope.docs) > 3:
             return None
-        s = self._strip_docs(q)
+        s = re.sub(r"\((公开)?\d{1,2}表\)", "", self._strip_docs(q))  # “基本支出决算表（公开06表）里”
         m = re.search(r"([\u4e00-\u9fff“”]{2,30}?表)(里面|里|中|上|的)", s)
         if not m:
             return None

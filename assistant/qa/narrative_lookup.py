@@ -102,12 +102,14 @@ def question_terms(q: str, aliases: list[str]) -> tuple[str, str | None]:
     s = re.sub(r"(实际)?(只|就|才)?(用|花|执行|支出)了?(一小部分|一部分|一点|不多|很少|一些)", "|", s)
     s = re.sub(r"签了|签下", "签约", s)
     s = re.sub(r"(满意度|满意率)(调查|调研|测评|问卷)(结果)?", r"\1", s)  # the survey is how, not what
+    s = re.sub(r"(绩效)?(评价报告|自评报告|报告|评价|决算|自评表|评价表|公开表)(里面|里|中)", "|", s)  # where, not what
+    s = re.sub(r"\(\s*\)", "", s)
     s = re.sub(r"(工程|货物|服务)类", r"\1", s)
     s = re.sub(r"一共|总共|总计有|共有|共计", "|", s)
     s = re.sub(r"\((类|款|项)\)", "", s)  # “行政运行（项）”: the level marker is not part of the subject
     s = re.sub(r"\((按|以|含|不含|包括|包含)[^()]{1,12}\)|\((万元|元|亿元|%|个|人|分)\)", "", s)
     s = re.sub(r"但(?=未|没|还)|而且|并且", "", s)  # “政府采购金额（按合同签订口径）”: a qualifier the report words differently
-    s = re.sub(r"测试问题版本|测试版本?|正式版本?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
+    s = re.sub(r"[(（]?(测试问题版本|测试版本?|正式版本?)[)）]?|模板版?|说(?!明)|提到|写到|写着|显示|表明|反映", "|", s)
     s = re.sub(r"(绩效)?(整体支出)?(自评|评价)?报告|出来的?|管委会|管理委员会|还有(?=多少|几)|除了?[^，,|]{1,14}?(以外|之外|外)", "|", s)
     for a in sorted(aliases, key=len, reverse=True):
         if len(a) >= 2:
@@ -261,6 +263,8 @@ def match_figures(q: str, docs: list[Document], aliases_of: dict[str, list[str]]
                 continue
             # “社会消费品 2022 年零售总额”: the term, whole, in the figure's own clause, the subject its head
             whole = sub == term or (subj in term and term.endswith(subj) and term in _clause_of(f))
+            if whole and sub != term and not shown:
+                shown = term  # named as the question names it (“建筑业总产值”, not the bare 总产值)
             score = cover_t * 2 + cover_s + (0.5 if whole else 0.0) + 0.01 * n + 0.02 * extra \
                 + 0.03 * (term.find(sub) + len(sub)) / len(term) - (0.2 if in_para else 0.0)
             ym = re.search(r"(20\d{2})年", f.subject)
@@ -316,7 +320,7 @@ def _clause_of(f: Figure) -> str:
     i = sent.find(f.text) if f.text else -1
     if i < 0:
         return ""
-    a = max(sent.rfind(c, 0, i) for c in "，,；;。")
+    a = max(sent.rfind(c, 0, i) for c in "；;。")
     return re.sub(r"\d{4}年", "", squash(sent[a + 1:i + len(f.text)]))
 
 

@@ -133,7 +133,7 @@ class ProseRoutes:
         if not scope.named and len(scope.docs) > 1:
             return []
         s = self._strip_docs(q)
-        s = re.sub(r"(20\d{2}|\d{2})年度?|去年|今年|本年度|测试问题版本|测试版本?|正式版本?|\((类|款|项)\)|"
+        s = re.sub(r"[(（]?(测试问题版本|测试版本?|正式版本?)[)）]?|(20\d{2}|\d{2})年度?|去年|今年|本年度|\((类|款|项)\)|"
                    r"(部门)?(决算|报告|决算报告)(里面|里|中)", "", s)  # “正式版决算里，”: the report, not an operand
         # “政府采购中，货物采购和服务采购…”: the words before 中 and a comma say where, they are no operand
         s = re.sub(r"^\|*[\u4e00-\u9fff]{2,10}?(里面|里|当中|之中|中)[，,](?=.*(和|与|跟|比|、|占))", "|", s)
@@ -523,7 +523,7 @@ def _budget_kind(part: str) -> str:
 
 
 # deictic fillers around an operand (“惠企政策兑现那块”, “这个项目的”): never part of its name
-_FILLER = re.compile(r"^(那块|这块|那个|这个|那项|这项|那边|这边)|(那块|这块|那个|这个|那项|这项|那边|这边|方面|那部分|这部分)$")
+_FILLER = re.compile(r"(那块|这块|那个|这个|那项|这项|那边|这边)|(方面|那部分|这部分)$")
 
 
 # “2021 年，提供岗位 308 个”: a year, the subject, the figure and its unit
