@@ -445,3 +445,10 @@ def test_growth_rates_compared_named_as_asked(svc):
 def test_unit_price_never_answered_with_a_total(svc):
     out = svc.ask("昌南党政办无纸化办公经费买的平板电脑单价多少钱一台")
     assert not out["found"], out["answer"]
+
+
+def test_problems_in_a_section_named_by_its_heading(svc):
+    out = svc.ask("青云谱集聚区整体支出评价的总体结论里指出了哪些问题")
+    assert out["found"] and "财务管理有待加强" in out["answer"], out["answer"]
+    out = svc.ask("蓉江政务服务中心部门整体支出评价发现了什么问题")  # a unit whose name holds 中 is no heading
+    assert out["found"], out["answer"]

@@ -79,6 +79,19 @@ class PassageRoutes:
                 in_raw = [h for h in in_raw if h.meta.get("doc_id") == top_doc]
             ids_in = {h.id for h in in_raw}
             raw = in_raw + [h for h in raw if h.id not in ids_in]
+        # “总体结论里指出了哪些问题”: a section the question names by its heading comes first
+        sec_m = re.search(r"([\u4e00-\u9fff]{4,10}?)(里面|里|部分里|那段|那节|这段)", sq)
+        if sec_m and kind is not None:
+            pool = self.retriever.search(sec_m.group(1) + " " + query.replace("|", " "), k=25, filters=filters)
+            secs = [str(h.meta.get("section") or "").split(" / ")[-1] for h in pool]
+            word = sec_m.group(1)
+            # the longest tail of the words before 里 that is itself a heading (“…评价的总体结论里” → 总体结论)
+            tail = next((word[i:] for i in range(len(word) - 3) if any(word[i:] in x for x in secs)), "")
+            named_sec = [h for h in pool if tail and tail in str(h.meta.get("section") or "").split(" / ")[-1]]
+            if named_sec:
+                seen_named = {h.id for h in named_sec}
+                raw = named_sec + [h for h in raw if h.id not in seen_named]
+                ids_in = ids_in | seen_named
         hits, per_table = [], {}
         for h in raw:  # diversify: table rows repeat their table's title and would crowd out the prose
             key = (h.meta.get("doc_id"), h.meta.get("table")) if h.meta.get("kind") != "narrative" else None
@@ -133,6 +146,8 @@ class PassageRoutes:
                     score += 0.25  # a why-question: the sentence that gives (or leads to) the reason
                 if kind is not None and re.search(SECTION_INLINE[kind], sent):
                     score += 0.6  # “存在问题：……” — the sentence that starts the part asked for
+                elif kind == "problem" and re.search(r"存在[^。；]{4,80}(等)?问题|不足之处", sent):
+                    score += 0.3  # “但存在绩效指标设置不合理、…等问题”: the problems named inside a sentence
                 if howto and _HOWTO_RE.search(sent):
                     score += 0.4  # the instruction itself, not the sample text around it
                     score += 0.08 * len(ask_tok & st)  # and the one that answers what is asked (说明到哪一级科目)
