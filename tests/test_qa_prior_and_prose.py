@@ -452,3 +452,8 @@ def test_problems_in_a_section_named_by_its_heading(svc):
     assert out["found"] and "财务管理有待加强" in out["answer"], out["answer"]
     out = svc.ask("蓉江政务服务中心部门整体支出评价发现了什么问题")  # a unit whose name holds 中 is no heading
     assert out["found"], out["answer"]
+
+
+def test_listing_with_counts_is_a_passage(svc):
+    out = svc.ask("赣州经开区2023年委托第三方做的财政重点绩效评价都评了哪几类、各多少个")
+    assert out["found"] and "7个专项支出项目" in out["answer"], out["answer"]

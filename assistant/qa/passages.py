@@ -255,6 +255,9 @@ class PassageRoutes:
         s = squash(q)
         if not p.found or not NUMERIC_Q_RE.search(s) or WHY_RE.search(s):
             return p
+        if re.search(r"哪几类|哪些|哪几种|哪几项|哪几个方面", s) and re.search(r"各(有|是)?(多少|几)|分别(有|是)?(多少|几)", s) \
+                and re.search(r"\d", "".join(c.get("text", "") for c in p.citations[:1])):
+            return p  # “都评了哪几类、各多少个”: a listing with its counts, which the passage states as such
         lead = p.answer.replace("根据报告原文", "可能相关的原文", 1)
         return Answer(f"{NOT_FOUND_PREFIX}所问的数值：报告的表格、文字说明中没有与问题对应的数。\n{lead}", False,
                       citations=p.citations, route="not_found", retrieved=p.retrieved, flags=["lead_only"])
